@@ -1,0 +1,397 @@
+"""Dataset presets: generated on the fly (seeded) or shipped, each with its story.
+
+Every preset returns a :class:`Dataset` with a one-line description and, where
+they exist, the true labels, so a page can compare what EM finds with the truth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Points to cluster and what is known about them.
+
+    Attributes
+    ----------
+    name : str
+        What the student sees ("Old Faithful eruptions", "my_data.csv").
+    X : ndarray of shape (N, D)
+    feature_names : tuple of str, length D
+    labels : ndarray of shape (N,) or None
+        True group of each point (integers), when known.
+    label_names : tuple of str or None
+        Name of each true group.
+    description : str
+        One line on what the data shows.
+    source : str or None
+        Where the data comes from, for shipped or bundled data.
+    notes : tuple of str
+        What happened while reading it (dropped rows, skipped columns).
+    """
+
+    name: str
+    X: np.ndarray
+    feature_names: tuple[str, ...]
+    labels: np.ndarray | None = None
+    label_names: tuple[str, ...] | None = None
+    description: str = ""
+    source: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def n_samples(self) -> int:
+        """N, the number of points."""
+        return self.X.shape[0]
+
+    @property
+    def n_features(self) -> int:
+        """D, the number of features."""
+        return self.X.shape[1]
+
+    @property
+    def true_k(self) -> int | None:
+        """Number of true groups, when known."""
+        if self.labels is None:
+            return None
+        return len(np.unique(self.labels))
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named way of making a :class:`Dataset`.
+
+    Attributes
+    ----------
+    key : str
+        Stable identifier (used in URLs and session state).
+    name : str
+    description : str
+    default_n : int or None
+        Default sample size; None when the size is fixed.
+    seeded : bool
+        Whether the seed changes the data.
+    make : callable (n_samples, seed) -> Dataset
+    """
+
+    key: str
+    name: str
+    description: str
+    default_n: int | None
+    seeded: bool
+    make: Callable[[int, int], Dataset]
+
+
+def _rotation(x: np.ndarray, matrix: list[list[float]]) -> np.ndarray:
+    return x @ np.asarray(matrix).T
+
+
+def _standardize(x: np.ndarray) -> np.ndarray:
+    return (x - x.mean(axis=0)) / x.std(axis=0)
+
+
+def _gaussian_groups(
+    n: int,
+    seed: int,
+    centers: list[list[float]],
+    stds: list[list[float]],
+    weights: list[float],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``n`` points from axis-aligned Gaussian groups, shuffled."""
+    rng = np.random.default_rng(seed)
+    counts = np.floor(np.asarray(weights) * n).astype(int)
+    counts[0] += n - counts.sum()
+    xs, ys = [], []
+    for label, (c, s, m) in enumerate(zip(centers, stds, counts, strict=True)):
+        xs.append(rng.normal(c, s, size=(m, len(c))))
+        ys.append(np.full(m, label))
+    x, y = np.vstack(xs), np.concatenate(ys)
+    order = rng.permutation(n)
+    return x[order], y[order]
+
+
+def _blobs(n: int, seed: int) -> Dataset:
+    x, y = _gaussian_groups(
+        n, seed, [[-4, -2.5], [4, -2.5], [0, 4]], [[1, 1]] * 3, [1 / 3] * 3
+    )
+    return Dataset(
+        "Well-separated blobs",
+        x,
+        ("x", "y"),
+        y,
+        ("A", "B", "C"),
+        PRESETS["blobs"].description,
+    )
+
+
+def _overlapping(n: int, seed: int) -> Dataset:
+    x, y = _gaussian_groups(
+        n,
+        seed,
+        [[-1.6, 0], [1.6, 0], [0, 2.2]],
+        [[1.1, 1.1], [1.1, 1.1], [1.1, 1.1]],
+        [0.35, 0.35, 0.3],
+    )
+    return Dataset(
+        "Overlapping hills",
+        x,
+        ("x", "y"),
+        y,
+        ("A", "B", "C"),
+        PRESETS["overlapping"].description,
+    )
+
+
+def _elongated(n: int, seed: int) -> Dataset:
+    # Three stripes stacked across their short axis, with spreads 1.5, 0.5 and 1.0
+    # across it and three times that along it; then rotated and standardized.
+    short = [1.5, 0.5, 1.0]
+    x, y = _gaussian_groups(
+        400,
+        seed,
+        [[0, -4.5], [0, 0], [0, 3.5]],
+        [[3 * s, s] for s in short],
+        [1 / 3] * 3,
+    )
+    x = _standardize(_rotation(x, [[0.8, -0.6], [0.6, 0.8]]))
+    return Dataset(
+        "Elongated rotated blobs",
+        x,
+        ("x", "y"),
+        y,
+        ("A", "B", "C"),
+        PRESETS["elongated"].description,
+    )
+
+
+def _varied(n: int, seed: int) -> Dataset:
+    x, y = _gaussian_groups(
+        n,
+        seed,
+        [[-3, 0], [3, 1], [0.5, 5]],
+        [[1.0, 1.0], [2.2, 2.2], [0.4, 0.4]],
+        [0.6, 0.3, 0.1],
+    )
+    return Dataset(
+        "Blobs of different sizes and weights",
+        x,
+        ("x", "y"),
+        y,
+        ("big", "wide", "small"),
+        PRESETS["varied"].description,
+    )
+
+
+def _moons(n: int, seed: int) -> Dataset:
+    from sklearn.datasets import make_moons
+
+    x, y = make_moons(n_samples=n, noise=0.07, random_state=seed)
+    return Dataset(
+        "Two moons",
+        x,
+        ("x", "y"),
+        y,
+        ("upper moon", "lower moon"),
+        PRESETS["moons"].description,
+    )
+
+
+def _circles(n: int, seed: int) -> Dataset:
+    from sklearn.datasets import make_circles
+
+    x, y = make_circles(n_samples=n, factor=0.45, noise=0.06, random_state=seed)
+    return Dataset(
+        "Circles",
+        x,
+        ("x", "y"),
+        y,
+        ("outer ring", "inner ring"),
+        PRESETS["circles"].description,
+    )
+
+
+def _heights(n: int, seed: int) -> Dataset:
+    x, y = _gaussian_groups(
+        n, seed, [[122.0], [158.0], [174.0]], [[9.0], [7.0], [8.0]], [0.3, 0.3, 0.4]
+    )
+    return Dataset(
+        "Heights of children, teenagers and adults",
+        x,
+        ("height (cm)",),
+        y,
+        ("children", "teenagers", "adults"),
+        PRESETS["heights"].description,
+    )
+
+
+def _customers(n: int, seed: int) -> Dataset:
+    x, y = _gaussian_groups(
+        n,
+        seed,
+        [[26, 20], [26, 79], [55, 50], [87, 18], [87, 82]],
+        [[6, 7], [6, 7], [7, 6], [8, 8], [8, 8]],
+        [0.12, 0.12, 0.4, 0.18, 0.18],
+    )
+    x[:, 0] = np.clip(x[:, 0], 12, None)
+    x[:, 1] = np.clip(x[:, 1], 1, 99)
+    return Dataset(
+        "Customers by income and spending",
+        x,
+        ("annual income (k$)", "spending score (1-100)"),
+        y,
+        ("careful", "carefree", "standard", "frugal rich", "big spenders"),
+        PRESETS["customers"].description,
+    )
+
+
+def _iris(n: int, seed: int) -> Dataset:
+    from sklearn.datasets import load_iris
+
+    iris = load_iris()
+    return Dataset(
+        "Iris flowers (sepals)",
+        iris.data[:, :2].astype(np.float64),
+        ("sepal length (cm)", "sepal width (cm)"),
+        iris.target.copy(),
+        tuple(str(t) for t in iris.target_names),
+        PRESETS["iris"].description,
+        "Fisher's iris data (1936), scikit-learn's bundled copy.",
+    )
+
+
+def _old_faithful(n: int, seed: int) -> Dataset:
+    import pandas as pd
+
+    with resources.files("gmm_core.data").joinpath("old_faithful.csv").open("rb") as f:
+        frame = pd.read_csv(f)
+    return Dataset(
+        "Old Faithful eruptions",
+        frame[["eruptions", "waiting"]].to_numpy(dtype=np.float64),
+        ("eruption length (min)", "wait until next (min)"),
+        None,
+        None,
+        PRESETS["old_faithful"].description,
+        "R's `faithful` data: Härdle (1991); Azzalini and Bowman (1990), "
+        "Applied Statistics 39, 357-365.",
+    )
+
+
+PRESETS: dict[str, Preset] = {
+    p.key: p
+    for p in (
+        Preset(
+            "blobs",
+            "Well-separated blobs",
+            "Three round, well-separated groups: K-Means and a GMM agree.",
+            300,
+            True,
+            _blobs,
+        ),
+        Preset(
+            "overlapping",
+            "Overlapping hills",
+            "Three groups that overlap: points in the valleys belong a little to each.",
+            400,
+            True,
+            _overlapping,
+        ),
+        Preset(
+            "elongated",
+            "Elongated rotated blobs",
+            "Three long, tilted stripes: K-Means cuts across them, a full-covariance "
+            "GMM follows them.",
+            None,
+            True,
+            _elongated,
+        ),
+        Preset(
+            "varied",
+            "Blobs of different sizes and weights",
+            "A big group, a wide one and a small tight one: mixing weights and spreads "
+            "matter.",
+            500,
+            True,
+            _varied,
+        ),
+        Preset(
+            "moons",
+            "Two moons",
+            "Two interleaved crescents: not Gaussian, so a GMM needs several hills per "
+            "moon.",
+            300,
+            True,
+            _moons,
+        ),
+        Preset(
+            "circles",
+            "Circles",
+            "A ring around a disc: no Gaussian hill is ring-shaped, where GMMs fail.",
+            400,
+            True,
+            _circles,
+        ),
+        Preset(
+            "heights",
+            "Heights (1-D)",
+            "Heights of children, teenagers and adults: three bell curves on one axis.",
+            600,
+            True,
+            _heights,
+        ),
+        Preset(
+            "customers",
+            "Customers",
+            "Customers by annual income and spending score: five segments to discover.",
+            200,
+            True,
+            _customers,
+        ),
+        Preset(
+            "iris",
+            "Iris (sepals)",
+            "Sepal length and width of 150 irises of three species; two species "
+            "overlap.",
+            None,
+            False,
+            _iris,
+        ),
+        Preset(
+            "old_faithful",
+            "Old Faithful",
+            "272 eruptions of the Old Faithful geyser: short eruptions wait less. The "
+            "classic EM data.",
+            None,
+            False,
+            _old_faithful,
+        ),
+    )
+}
+
+
+def load_preset(key: str, n_samples: int | None = None, seed: int = 0) -> Dataset:
+    """Make the data of a preset.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`PRESETS`.
+    n_samples : int, optional
+        Sample size for presets whose size can change (defaults to the preset's
+        own); ignored for fixed-size data.
+    seed : int, default 0
+        Seed for generated data; ignored for fixed data.
+
+    Returns
+    -------
+    Dataset
+    """
+    preset = PRESETS[key]
+    n = int(n_samples or preset.default_n or 0)
+    if preset.default_n is not None:
+        n = max(10, n)
+    return preset.make(n, int(seed))

@@ -1,0 +1,184 @@
+"""Starting guesses for EM: where the hills are before the surveyor looks.
+
+Unlike scikit-learn (its issue 24085), the starting weights always sum to 1.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Literal
+
+import numpy as np
+
+from gmm_core.errors import FogmapError, check_data
+from gmm_core.mixture import (
+    CovarianceType,
+    GMMParams,
+    _as_2d,
+    collapse_floor,
+    estimate_parameters,
+    find_collapsed,
+    floor_collapsed,
+)
+
+InitMethod = Literal["kmeans", "k-means++", "random", "random_from_data", "given"]
+INIT_METHODS: tuple[InitMethod, ...] = (
+    "kmeans",
+    "k-means++",
+    "random",
+    "random_from_data",
+    "given",
+)
+
+
+def initialize(
+    X: np.ndarray,
+    n_components: int,
+    *,
+    method: InitMethod = "kmeans",
+    covariance_type: CovarianceType = "full",
+    reg_covar: float = 1e-6,
+    seed: int = 0,
+    means: np.ndarray | None = None,
+) -> GMMParams:
+    """A starting guess for EM.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    n_components : int
+        K, the number of hills.
+    method : {"kmeans", "k-means++", "random", "random_from_data", "given"}
+        - ``kmeans``: run scikit-learn's K-Means, then start each hill from its
+          cluster (share of points, mean, covariance), as scikit-learn does.
+        - ``random``: random soft responsibilities, as scikit-learn does; every
+          hill starts near the middle of the data.
+        - ``k-means++``, ``random_from_data``, ``given``: the means are chosen by
+          scikit-learn's k-means++ seeding, as K distinct random points, or given
+          in ``means``; every hill then starts as wide as the whole data, with
+          equal weights, so the first E-step has something to work with.
+    covariance_type : {"full", "tied", "diag", "spherical"}
+    reg_covar : float
+        Added to the diagonal of every starting covariance.
+    seed : int
+        Seed of the random choices.
+    means : ndarray of shape (K, D), optional
+        The starting means, for ``method="given"``.
+
+    Returns
+    -------
+    GMMParams
+        Weights sum to 1 and every covariance is positive definite.
+    """
+    X = check_data(_as_2d(X))
+    n, d = X.shape
+    k = int(n_components)
+    if k < 1:
+        raise FogmapError("Choose at least one component.")
+    if method != "given" and n < k:
+        raise FogmapError(
+            f"There are {n} points but {k} components: every component needs at "
+            "least one point. Choose a smaller K."
+        )
+    rng = np.random.default_rng(seed)
+    if method == "kmeans":
+        from sklearn.cluster import KMeans
+
+        with warnings.catch_warnings():
+            # Fewer distinct points than K: some clusters stay empty, which the
+            # estimates below handle.
+            warnings.simplefilter("ignore")
+            labels = KMeans(n_clusters=k, n_init=1, random_state=seed).fit(X).labels_
+        resp = np.zeros((n, k))
+        resp[np.arange(n), labels] = 1.0
+        return _from_responsibilities(X, resp, covariance_type, reg_covar)
+    if method == "random":
+        resp = rng.uniform(size=(n, k))
+        resp /= resp.sum(axis=1, keepdims=True)
+        return _from_responsibilities(X, resp, covariance_type, reg_covar)
+    if method == "k-means++":
+        from sklearn.cluster import kmeans_plusplus
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            centers, _ = kmeans_plusplus(X, k, random_state=seed)
+        return from_means(
+            X, centers, covariance_type=covariance_type, reg_covar=reg_covar
+        )
+    if method == "random_from_data":
+        centers = X[rng.choice(n, size=k, replace=False)]
+        return from_means(
+            X, centers, covariance_type=covariance_type, reg_covar=reg_covar
+        )
+    if method == "given":
+        if means is None:
+            raise FogmapError("Place the starting means first.")
+        centers = np.asarray(means, dtype=np.float64).reshape(-1, d)
+        if centers.shape[0] != k:
+            raise FogmapError(
+                f"You placed {centers.shape[0]} starting means; K is {k}. "
+                "Place one mean per hill."
+            )
+        return from_means(
+            X, centers, covariance_type=covariance_type, reg_covar=reg_covar
+        )
+    raise FogmapError(
+        f"Unknown initialisation {method!r}; choose one of {', '.join(INIT_METHODS)}."
+    )
+
+
+def from_means(
+    X: np.ndarray,
+    means: np.ndarray,
+    *,
+    covariance_type: CovarianceType = "full",
+    reg_covar: float = 1e-6,
+) -> GMMParams:
+    """Hills at ``means``, each as wide as the whole data, with equal weights.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    means : ndarray of shape (K, D)
+    covariance_type : {"full", "tied", "diag", "spherical"}
+    reg_covar : float
+
+    Returns
+    -------
+    GMMParams
+    """
+    X = check_data(_as_2d(X))
+    means = np.asarray(means, dtype=np.float64).reshape(-1, X.shape[1])
+    if not np.all(np.isfinite(means)):
+        raise FogmapError("The starting means must be finite numbers.")
+    k = means.shape[0]
+    resp = np.ones((X.shape[0], 1))
+    _, _, _, cov = estimate_parameters(X, resp, covariance_type, reg_covar)
+    covariances = cov if covariance_type == "tied" else np.repeat(cov, k, axis=0)
+    return _safe_params(X, np.full(k, 1.0 / k), means, covariances, covariance_type)
+
+
+def _from_responsibilities(
+    X: np.ndarray, resp: np.ndarray, covariance_type: CovarianceType, reg_covar: float
+) -> GMMParams:
+    _, weights, means, covariances = estimate_parameters(
+        X, resp, covariance_type, reg_covar
+    )
+    return _safe_params(X, weights, means, covariances, covariance_type)
+
+
+def _safe_params(
+    X: np.ndarray,
+    weights: np.ndarray,
+    means: np.ndarray,
+    covariances: np.ndarray,
+    covariance_type: CovarianceType,
+) -> GMMParams:
+    """Build the guess; a covariance with no width (reg_covar=0 on a lone point or
+    a constant feature) gets the smallest width Fogmap allows, so the guess can be
+    drawn; EM will then report it collapsed at once."""
+    floor = collapse_floor(X)
+    collapsed = find_collapsed(covariances, covariance_type, floor, means.shape[0])
+    if collapsed:
+        covariances = floor_collapsed(covariances, covariance_type, floor, collapsed)
+    return GMMParams(weights, means, covariances, covariance_type)
