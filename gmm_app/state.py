@@ -1,0 +1,79 @@
+"""Session state that follows the student from page to page.
+
+Streamlit forgets a widget's value when the page that drew it is left. What must
+follow the student (the data, K, the covariance type, the seed) is therefore kept
+under a plain session-state key, ``fog.<widget key>``, and fed back into the widget
+on every page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+T = TypeVar("T")
+PREFIX = "fog."
+
+
+def plain_key(widget_key: str) -> str:
+    """The plain session-state key that remembers ``widget_key``'s value."""
+    return PREFIX + widget_key
+
+
+def remembered(widget_key: str, default: Any = None) -> Any:
+    """The value a shared widget last had on any page, or ``default``."""
+    return st.session_state.get(plain_key(widget_key), default)
+
+
+def remember(widget_key: str, value: Any) -> None:
+    """Make ``value`` what the shared widget ``widget_key`` shows next."""
+    st.session_state[plain_key(widget_key)] = value
+
+
+def forget(widget_key: str) -> None:
+    """Drop the remembered value of ``widget_key`` (it returns to its default)."""
+    st.session_state.pop(plain_key(widget_key), None)
+    st.session_state.pop(widget_key, None)
+
+
+def _copy_to_plain(widget_key: str, then: Callable[[], None] | None) -> None:
+    st.session_state[plain_key(widget_key)] = st.session_state[widget_key]
+    if then is not None:
+        then()
+
+
+def shared_widget(
+    widget: Callable[..., T],
+    *args: Any,
+    key: str,
+    on_change: Callable[[], None] | None = None,
+    **kwargs: Any,
+) -> T:
+    """Draw a Streamlit widget whose value follows the student across pages.
+
+    Parameters
+    ----------
+    widget : callable
+        A Streamlit widget function, e.g. ``st.selectbox``.
+    *args, **kwargs
+        Passed to ``widget``; keep the default (``index``/``value``) the same on
+        every page.
+    key : str
+        The widget key (stable; tests and the browser find the widget by it).
+    on_change : callable, optional
+        Called after the new value is remembered.
+
+    Returns
+    -------
+    The widget's value.
+    """
+    plain = plain_key(key)
+    if plain in st.session_state:
+        st.session_state[key] = st.session_state[plain]
+    value = widget(
+        *args, key=key, on_change=_copy_to_plain, args=(key, on_change), **kwargs
+    )
+    st.session_state[plain] = value
+    return value
