@@ -25,7 +25,7 @@ def render_sidebar() -> Dataset:
         The chosen preset, or the student's uploaded file.
     """
     with st.sidebar:
-        st.markdown("## 🌫️ Fogmap")
+        st.markdown("## :material/foggy: Fogmap")
         for page in available_pages():
             st.page_link(page.path, label=page.title, icon=page.icon)
         st.divider()

@@ -1,0 +1,70 @@
+"""Save a screenshot of Home and every page to docs/images/ (for the README).
+
+Run with the project's venv: ``.venv/bin/python tools/screenshots.py``. It starts
+the app on a free loopback port, opens each page in the system Chromium
+(headless) and waits for Streamlit to finish before each shot.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
+
+from conftest import (  # noqa: E402  (tests/browser/conftest.py)
+    CHROMIUM_ARGS,
+    _free_port,
+    find_chromium,
+    start_streamlit,
+    wait_healthy,
+)
+from playwright.sync_api import sync_playwright  # noqa: E402
+from streamlit_page import wait_idle  # noqa: E402
+
+from gmm_app.navigation import available_pages  # noqa: E402
+
+OUT = ROOT / "docs" / "images"
+
+
+def url_path(script: str) -> str:
+    """URL path of a page script: ``pages/2_EM_stepper.py`` -> ``EM_stepper``."""
+    if script == "app.py":
+        return ""
+    stem = Path(script).stem
+    return stem.split("_", 1)[1] if stem[0].isdigit() else stem
+
+
+def main() -> None:
+    """Start the app, visit every page, save PNGs."""
+    chromium = find_chromium()
+    if chromium is None:
+        sys.exit(
+            "No Chromium found: install Debian's `chromium` or set FOGMAP_CHROMIUM."
+        )
+    OUT.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    server = start_streamlit(port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base, server)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1440, "height": 1500})
+            for info in available_pages():
+                page.goto(f"{base}/{url_path(info.path)}")
+                wait_idle(page)
+                page.wait_for_timeout(800)  # let Plotly finish its transitions
+                name = "home" if info.path == "app.py" else url_path(info.path).lower()
+                target = OUT / f"{name}.png"
+                page.screenshot(path=str(target))
+                print(f"saved {target.relative_to(ROOT)}")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
