@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import html
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
 from gmm_app.text import fog_sentence, hill_name
-from gmm_core import GMMParams
+from gmm_core import GMMParams, responsibilities
 
 PALETTE = (
     "#0072B2",
@@ -39,6 +40,7 @@ MARKERS = (
     "star",
     "x",
 )
+HOVER_SENTENCE = "%{customdata[1]}<extra>point %{customdata[0]}</extra>"
 FONT = dict(family="Source Sans Pro, Helvetica, Arial, sans-serif", size=15)
 
 
@@ -94,12 +96,63 @@ def ellipse_xy(
     return outline[0], outline[1]
 
 
+@dataclass(frozen=True)
+class Projection:
+    """A 2-D view of D-dimensional data: ``(x - offset) @ matrix``.
+
+    Attributes
+    ----------
+    matrix : ndarray of shape (D, 2)
+    offset : ndarray of shape (D,)
+    titles : (str, str)
+        Axis titles.
+    """
+
+    matrix: np.ndarray
+    offset: np.ndarray
+    titles: tuple[str, str]
+
+    @classmethod
+    def features(cls, names: tuple[str, ...], i: int = 0, j: int = 1) -> Projection:
+        """The plane of features ``i`` and ``j``."""
+        matrix = np.zeros((len(names), 2))
+        matrix[i, 0] = matrix[j, 1] = 1.0
+        return cls(matrix, np.zeros(len(names)), (names[i], names[j]))
+
+    @classmethod
+    def pca(cls, X: np.ndarray) -> Projection:
+        """The plane of the data's two principal components."""
+        centre = X.mean(axis=0)
+        values, vectors = np.linalg.eigh(np.cov(X - centre, rowvar=False))
+        order = np.argsort(values)[::-1][:2]
+        share = values[order] / values.sum()
+        return cls(
+            vectors[:, order],
+            centre,
+            (f"PC 1 ({share[0]:.0%} of the spread)", f"PC 2 ({share[1]:.0%})"),
+        )
+
+    def points(self, X: np.ndarray) -> np.ndarray:
+        """Project points, shape (N, D) -> (N, 2)."""
+        return (np.asarray(X) - self.offset) @ self.matrix
+
+    def covariances(self, params: GMMParams) -> np.ndarray:
+        """Each component's covariance seen in this plane, shape (K, 2, 2)."""
+        full = params.full_covariances()
+        return np.einsum("da,kde,eb->kab", self.matrix, full, self.matrix)
+
+
 def fog_map(
     X: np.ndarray,
     params: GMMParams,
-    resp: np.ndarray,
+    resp: np.ndarray | None,
     feature_names: tuple[str, ...],
-    dims: tuple[int, int] = (0, 1),
+    projection: Projection | None = None,
+    *,
+    trail: np.ndarray | None = None,
+    changed: np.ndarray | None = None,
+    moved_from: np.ndarray | None = None,
+    height: int = 480,
 ) -> go.Figure:
     """Points coloured by their most likely hill, faded by doubt, with the hills.
 
@@ -108,43 +161,97 @@ def fog_map(
     X : ndarray of shape (N, D)
     params : GMMParams
         The mixture drawn as ellipses (1 and 2 standard deviations).
-    resp : ndarray of shape (N, K)
-        Responsibilities of the points under ``params``.
+    resp : ndarray of shape (N, K) or None
+        Responsibilities of the points; None draws them grey ("not asked yet").
     feature_names : tuple of str, length D
-    dims : (int, int)
-        The two features on the axes; ellipses are the mixture's marginals there.
+    projection : Projection, optional
+        The plane to draw (default: the first two features). Ellipses are the
+        mixture's covariances seen in that plane.
+    trail : ndarray of shape (S, K, D), optional
+        Earlier means, drawn as faint paths.
+    changed : ndarray of int, optional
+        Points to ring (their most likely hill just changed).
+    moved_from : ndarray of shape (K, D), optional
+        The means before the last M-step; arrows show where each moved.
+    height : int
 
     Returns
     -------
     go.Figure
+        Point traces carry ``customdata`` = [point index, fog sentence].
     """
-    i, j = dims
-    covs = params.full_covariances()[:, [i, j]][:, :, [i, j]]
-    means = params.means[:, [i, j]]
-    label = resp.argmax(axis=1)
-    confidence = resp.max(axis=1)
+    proj = projection or Projection.features(feature_names)
+    xy = proj.points(X)
+    covs = proj.covariances(params)
+    means = proj.points(params.means)
+    k_count = params.n_components
     fig = go.Figure()
-    for k in range(params.n_components):
-        mine = np.flatnonzero(label == k)
-        name = f"{hill_name(k)} ({params.weights[k]:.0%})"
+    if resp is None:
         fig.add_trace(
             go.Scatter(
-                x=X[mine, i],
-                y=X[mine, j],
+                x=xy[:, 0],
+                y=xy[:, 1],
                 mode="markers",
-                name=name,
-                legendgroup=str(k),
-                marker=dict(
-                    color=colour(k),
-                    symbol=marker(k),
-                    size=8,
-                    opacity=0.2 + 0.8 * confidence[mine],
-                    line=dict(width=0),
-                ),
-                customdata=[fog_sentence(resp[p]) for p in mine],
-                hovertemplate="%{customdata}<extra>point %{pointNumber}</extra>",
+                name="points (not asked yet)",
+                marker=dict(color="#7B8794", size=7, opacity=0.6),
+                customdata=np.column_stack([np.arange(len(xy)), np.full(len(xy), "")]),
+                hovertemplate="point %{customdata[0]}<extra></extra>",
             )
         )
+    else:
+        label = resp.argmax(axis=1)
+        confidence = resp.max(axis=1)
+        for k in range(k_count):
+            mine = np.flatnonzero(label == k)
+            fig.add_trace(
+                go.Scatter(
+                    x=xy[mine, 0],
+                    y=xy[mine, 1],
+                    mode="markers",
+                    name=f"{hill_name(k)} ({params.weights[k]:.0%})",
+                    legendgroup=str(k),
+                    marker=dict(
+                        color=colour(k),
+                        symbol=marker(k),
+                        size=8,
+                        opacity=0.2 + 0.8 * confidence[mine],
+                        line=dict(width=0),
+                    ),
+                    customdata=[[int(p), fog_sentence(resp[p])] for p in mine],
+                    hovertemplate=HOVER_SENTENCE,
+                )
+            )
+    if changed is not None and len(changed):
+        fig.add_trace(
+            go.Scatter(
+                x=xy[changed, 0],
+                y=xy[changed, 1],
+                mode="markers",
+                name="changed hill",
+                marker=dict(
+                    symbol="circle-open", size=15, color="#111111", line=dict(width=2)
+                ),
+                hoverinfo="skip",
+            )
+        )
+    if trail is not None and len(trail) > 1:
+        for k in range(k_count):
+            path = proj.points(trail[:, k, :])
+            fig.add_trace(
+                go.Scatter(
+                    x=path[:, 0],
+                    y=path[:, 1],
+                    mode="lines+markers",
+                    line=dict(color=colour(k), width=1.5),
+                    marker=dict(size=4, color=colour(k)),
+                    opacity=0.45,
+                    legendgroup=str(k),
+                    showlegend=False,
+                    hoverinfo="skip",
+                    name=f"{hill_name(k)} trail",
+                )
+            )
+    for k in range(k_count):
         for n_sigma, dash in ((1.0, "solid"), (2.0, "dash")):
             ex, ey = ellipse_xy(means[k], covs[k], n_sigma)
             fig.add_trace(
@@ -168,20 +275,39 @@ def fog_map(
             mode="markers",
             name="hill tops (means)",
             marker=dict(
-                color=[colour(k) for k in range(params.n_components)],
+                color=[colour(k) for k in range(k_count)],
                 symbol="x-thin",
                 size=18,
-                line=dict(
-                    width=4, color=[colour(k) for k in range(params.n_components)]
-                ),
+                line=dict(width=4, color=[colour(k) for k in range(k_count)]),
             ),
             hovertemplate="top of %{text}<extra></extra>",
-            text=[hill_name(k) for k in range(params.n_components)],
+            text=[hill_name(k) for k in range(k_count)],
         )
     )
-    fig.update_xaxes(title=plot_text(feature_names[i]))
-    fig.update_yaxes(title=plot_text(feature_names[j]), scaleanchor="x", scaleratio=1)
-    return _layout(fig, height=480)
+    if moved_from is not None:
+        start = proj.points(moved_from)
+        for k in range(k_count):
+            if np.allclose(start[k], means[k]):
+                continue
+            fig.add_annotation(
+                x=means[k, 0],
+                y=means[k, 1],
+                ax=start[k, 0],
+                ay=start[k, 1],
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                showarrow=True,
+                arrowhead=2,
+                arrowsize=1.4,
+                arrowwidth=2.5,
+                arrowcolor="#111111",
+                text="",
+            )
+    fig.update_xaxes(title=plot_text(proj.titles[0]))
+    fig.update_yaxes(title=plot_text(proj.titles[1]), scaleanchor="x", scaleratio=1)
+    return _layout(fig, height=height)
 
 
 def fog_curves(
@@ -257,13 +383,14 @@ LOOP_STAGES = (
 )
 
 
-def surveyor_loop(active: str | None = None) -> go.Figure:
+def surveyor_loop(active: str | None = None, height: int = 230) -> go.Figure:
     """The surveyor's loop as a diagram: guess, E-step, M-step, converged?
 
     Parameters
     ----------
     active : {"guess", "e", "m", "check"} or None
         The stage to light up.
+    height : int
 
     Returns
     -------
@@ -344,4 +471,305 @@ def surveyor_loop(active: str | None = None) -> go.Figure:
     )
     fig.update_xaxes(visible=False, range=[-0.5, 3.5])
     fig.update_yaxes(visible=False, range=[-1.1, 0.6])
-    return _layout(fig, height=230, showlegend=False, margin=dict(l=0, r=0, t=0, b=0))
+    return _layout(
+        fig, height=height, showlegend=False, margin=dict(l=0, r=0, t=0, b=0)
+    )
+
+
+def log_likelihood_chart(
+    log_likelihoods: np.ndarray, current: int, tol: float, stop_reason: str | None
+) -> go.Figure:
+    """Mean log-likelihood per iteration so far, with the drawn iteration marked.
+
+    Parameters
+    ----------
+    log_likelihoods : ndarray of shape (T + 1,)
+        The whole trace's values; only iterations up to ``current`` are drawn, on
+        an axis that already spans the whole run.
+    current : int
+        The iteration whose hills are drawn.
+    tol : float
+        The tolerance EM stops at.
+    stop_reason : str or None
+        Set when the last iteration is shown.
+
+    Returns
+    -------
+    go.Figure
+    """
+    last = len(log_likelihoods) - 1
+    its = np.arange(current + 1)
+    seen = log_likelihoods[: current + 1]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=its,
+            y=seen,
+            mode="lines+markers",
+            name="log-likelihood per point",
+            line=dict(color="#1F6FB2", width=2.5),
+            marker=dict(size=6),
+            hovertemplate="iteration %{x}: %{y:.5f}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[current],
+            y=[log_likelihoods[current]],
+            mode="markers",
+            name="you are here",
+            marker=dict(
+                size=16, color="#D55E00", symbol="circle-open", line=dict(width=3)
+            ),
+            hovertemplate="iteration %{x}: %{y:.5f}<extra>you are here</extra>",
+        )
+    )
+    ending = {
+        "converged": f"stopped: a step gained less than tol = {tol:g}",
+        "max_iter": "stopped: maximum iterations reached",
+        "collapsed": "stopped: a hill collapsed",
+    }.get(stop_reason or "", f"EM stops when a step gains less than tol = {tol:g}")
+    low, high = float(log_likelihoods.min()), float(log_likelihoods.max())
+    pad = 0.08 * (high - low) if high > low else 1.0
+    fig.update_xaxes(title="iteration", range=[-0.3, max(last, 1) + 0.3])
+    fig.update_yaxes(title="log-likelihood per point", range=[low - pad, high + pad])
+    fig.add_annotation(
+        text=ending,
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=0,
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        font=dict(size=12, color="#52606D"),
+    )
+    return _layout(
+        fig,
+        height=300,
+        showlegend=False,
+        title=dict(
+            text="Log-likelihood: never decreases under EM",
+            font=dict(size=15),
+            x=0,
+            xanchor="left",
+        ),
+        margin=dict(l=10, r=10, t=40, b=10),
+    )
+
+
+def responsibility_heatmap(resp: np.ndarray, max_rows: int = 300) -> go.Figure:
+    """Points (rows) by hills (columns), shaded by responsibility.
+
+    Rows are ordered by most likely hill, then by confidence. Above ``max_rows``
+    points, consecutive rows are averaged into bins so no point is dropped.
+
+    Parameters
+    ----------
+    resp : ndarray of shape (N, K)
+    max_rows : int
+
+    Returns
+    -------
+    go.Figure
+    """
+    n, k_count = resp.shape
+    label = resp.argmax(axis=1)
+    order = np.lexsort((-resp.max(axis=1), label))
+    ordered = resp[order]
+    if n > max_rows:
+        edges = np.linspace(0, n, max_rows + 1).astype(int)
+        z = np.add.reduceat(ordered, edges[:-1], axis=0) / np.diff(edges)[:, None]
+        rows = f"{n:,} points in {max_rows} bins"
+        hover = "bin %{y}<br>%{x}: %{z:.0%} on average<extra></extra>"
+    else:
+        z = ordered
+        rows = f"{n:,} points"
+        hover = "point #%{customdata}<br>%{x}: %{z:.0%}<extra></extra>"
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[hill_name(j) for j in range(k_count)],
+            colorscale=[[0, "#FFFFFF"], [1, "#1F4E79"]],
+            zmin=0,
+            zmax=1,
+            colorbar=dict(title="P(hill)", tickformat=".0%", thickness=12),
+            customdata=None if n > max_rows else np.repeat(order[:, None], k_count, 1),
+            hovertemplate=hover,
+        )
+    )
+    fig.update_yaxes(
+        title=f"{rows}, grouped by likeliest hill",
+        showticklabels=False,
+        autorange="reversed",
+    )
+    fig.update_xaxes(side="top")
+    return _layout(fig, height=300, margin=dict(l=10, r=10, t=30, b=10))
+
+
+def responsibility_bands(x: np.ndarray, params: GMMParams) -> go.Figure:
+    """One-dimensional data: each hill's share of P(hill | x) as stacked bands.
+
+    Parameters
+    ----------
+    x : ndarray of shape (N,) or (N, 1)
+    params : GMMParams
+        A one-feature mixture.
+
+    Returns
+    -------
+    go.Figure
+    """
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    grid = np.linspace(x.min(), x.max(), 300)
+    shares = responsibilities(grid[:, None], params)
+    fig = go.Figure()
+    for k in range(params.n_components):
+        fig.add_trace(
+            go.Scatter(
+                x=grid,
+                y=shares[:, k],
+                mode="lines",
+                stackgroup="resp",
+                name=hill_name(k),
+                line=dict(color=colour(k), width=0.5),
+                fillcolor=colour(k),
+                hovertemplate=f"{hill_name(k)}: %{{y:.0%}}<extra></extra>",
+            )
+        )
+    fig.update_yaxes(title="P(hill | x)", tickformat=".0%", range=[0, 1])
+    return _layout(
+        fig, height=220, showlegend=False, margin=dict(l=10, r=10, t=10, b=10)
+    )
+
+
+def kmeans_map(
+    xy: np.ndarray,
+    centers: np.ndarray,
+    labels: np.ndarray | None,
+    titles: tuple[str, str],
+) -> go.Figure:
+    """K-Means on a clear day: hard labels and centres (already projected to 2-D).
+
+    Parameters
+    ----------
+    xy : ndarray of shape (N, 2)
+    centers : ndarray of shape (K, 2)
+    labels : ndarray of shape (N,) or None
+        None before the first assignment.
+    titles : (str, str)
+
+    Returns
+    -------
+    go.Figure
+    """
+    fig = go.Figure()
+    k_count = centers.shape[0]
+    if labels is None:
+        fig.add_trace(
+            go.Scatter(
+                x=xy[:, 0],
+                y=xy[:, 1],
+                mode="markers",
+                name="points",
+                marker=dict(color="#7B8794", size=6, opacity=0.6),
+            )
+        )
+    else:
+        for k in range(k_count):
+            mine = labels == k
+            fig.add_trace(
+                go.Scatter(
+                    x=xy[mine, 0],
+                    y=xy[mine, 1],
+                    mode="markers",
+                    name=f"island {chr(65 + k) if k < 26 else k + 1}",
+                    marker=dict(color=colour(k), symbol=marker(k), size=6),
+                    hoverinfo="skip",
+                )
+            )
+    fig.add_trace(
+        go.Scatter(
+            x=centers[:, 0],
+            y=centers[:, 1],
+            mode="markers",
+            name="centres",
+            marker=dict(
+                symbol="x-thin",
+                size=16,
+                line=dict(width=4, color=[colour(k) for k in range(k_count)]),
+            ),
+        )
+    )
+    fig.update_xaxes(title=plot_text(titles[0]))
+    fig.update_yaxes(title=plot_text(titles[1]), scaleanchor="x", scaleratio=1)
+    return _layout(fig, height=360, showlegend=False)
+
+
+def restart_gallery(
+    xy: np.ndarray,
+    runs: list[tuple[str, GMMParams, np.ndarray]],
+    projection: Projection,
+    columns: int = 3,
+) -> go.Figure:
+    """Small multiples of several fits, one panel each.
+
+    Parameters
+    ----------
+    xy : ndarray of shape (N, 2)
+        The points, already projected.
+    runs : list of (title, params, labels of shape (N,))
+    projection : Projection
+        Used to project each run's hills.
+    columns : int
+
+    Returns
+    -------
+    go.Figure
+    """
+    from plotly.subplots import make_subplots
+
+    rows = max(1, math.ceil(len(runs) / columns))
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=[plot_text(t) for t, _, _ in runs],
+        horizontal_spacing=0.04,
+        vertical_spacing=0.12,
+    )
+    for idx, (_, params, labels) in enumerate(runs):
+        r, c = idx // columns + 1, idx % columns + 1
+        fig.add_trace(
+            go.Scattergl(
+                x=xy[:, 0],
+                y=xy[:, 1],
+                mode="markers",
+                marker=dict(
+                    color=[colour(int(k)) for k in labels], size=4, opacity=0.6
+                ),
+                hoverinfo="skip",
+                showlegend=False,
+            ),
+            row=r,
+            col=c,
+        )
+        means = projection.points(params.means)
+        covs = projection.covariances(params)
+        for k in range(params.n_components):
+            ex, ey = ellipse_xy(means[k], covs[k], 2.0)
+            fig.add_trace(
+                go.Scatter(
+                    x=ex,
+                    y=ey,
+                    mode="lines",
+                    line=dict(color=colour(k), width=1.5),
+                    hoverinfo="skip",
+                    showlegend=False,
+                ),
+                row=r,
+                col=c,
+            )
+    fig.update_xaxes(showticklabels=False)
+    fig.update_yaxes(showticklabels=False)
+    fig.update_annotations(font=dict(size=13))
+    return _layout(fig, height=260 * rows, margin=dict(l=10, r=10, t=40, b=10))

@@ -57,58 +57,19 @@ def _on_dataset_change() -> None:
         state.remember("n_samples", preset.default_n)
 
 
-_URL_READ = "fog.url_read"
-
-
-def _read_url() -> None:
-    """On a session's first run, take the data source from a shared link."""
-    if st.session_state.get(_URL_READ):
-        return
-    st.session_state[_URL_READ] = True
-    params = st.query_params
-    key = params.get("dataset")
-    if key not in PRESETS:
-        return
-    state.remember("dataset", key)
-    preset = PRESETS[key]
-    if preset.default_n is not None:
-        n = _int_param(params.get("n_samples"), 50, 3000)
-        state.remember("n_samples", preset.default_n if n is None else n)
-    if preset.seeded:
-        seed = _int_param(params.get("data_seed"), 0, 9999)
-        if seed is not None:
-            state.remember("data_seed", seed)
-
-
-def _int_param(text: str | None, low: int, high: int) -> int | None:
-    try:
-        value = int(text) if text is not None else None
-    except ValueError:
-        return None
-    return None if value is None else min(max(value, low), high)
-
-
-def _write_url(key: str, n_samples: int | None, seed: int | None) -> None:
-    """Keep the data source in the URL so the view can be shared."""
-    wanted = {"dataset": key}
-    if n_samples is not None:
-        wanted["n_samples"] = str(n_samples)
-    if seed is not None:
-        wanted["data_seed"] = str(seed)
-    for name in ("dataset", "n_samples", "data_seed"):
-        if name not in wanted and name in st.query_params:
-            del st.query_params[name]
-    if key == UPLOAD:  # a file cannot travel in a link
-        st.query_params.pop("dataset", None)
-        return
-    for name, value in wanted.items():
-        if st.query_params.get(name) != value:
-            st.query_params[name] = value
+_DATA_URL = ("dataset", "n_samples", "data_seed")
 
 
 def _data_source() -> Dataset:
     st.markdown("**Data**")
-    _read_url()
+    state.read_url_once(
+        "data",
+        {
+            "dataset": state.choice_param(PRESETS),
+            "n_samples": state.int_param(50, 3000),
+            "data_seed": state.int_param(0, 9999),
+        },
+    )
     uploaded: Dataset | None = st.session_state.get(_UPLOADED)
     options = list(PRESETS) + ([UPLOAD] if uploaded is not None else [])
     labels = {key: preset.name for key, preset in PRESETS.items()}
@@ -128,7 +89,7 @@ def _data_source() -> Dataset:
     )
     if key == UPLOAD and uploaded is not None:
         data = uploaded
-        _write_url(key, None, None)
+        state.write_url({}, _DATA_URL)  # a file cannot travel in a link
     else:
         data = _preset_controls(key)
     st.file_uploader(
@@ -170,7 +131,12 @@ def _preset_controls(key: str) -> Dataset:
             key="data_seed",
             help="Another seed draws another sample of the same hills.",
         )
-    _write_url(key, n_samples, None if seed is None else int(seed))
+    in_url: dict[str, object] = {"dataset": key}
+    if n_samples is not None:
+        in_url["n_samples"] = n_samples
+    if seed is not None:
+        in_url["data_seed"] = int(seed)
+    state.write_url(in_url, _DATA_URL)
     return preset_data(key, n_samples, int(seed or 0))
 
 

@@ -8,7 +8,7 @@ on every page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -77,3 +77,58 @@ def shared_widget(
     )
     st.session_state[plain] = value
     return value
+
+
+def int_param(low: int, high: int) -> Callable[[str], int | None]:
+    """A URL reader for an integer in [low, high] (None when unreadable)."""
+
+    def read(text: str) -> int | None:
+        try:
+            return min(max(int(text), low), high)
+        except ValueError:
+            return None
+
+    return read
+
+
+def choice_param(options: Collection[str]) -> Callable[[str], str | None]:
+    """A URL reader for one of ``options`` (None otherwise)."""
+    return lambda text: text if text in options else None
+
+
+def read_url_once(scope: str, readers: dict[str, Callable[[str], Any]]) -> bool:
+    """On the first run of ``scope`` in a session, take values from the URL.
+
+    Parameters
+    ----------
+    scope : str
+        A name for the page or panel reading the URL (read once per session).
+    readers : dict
+        Widget key (also the URL parameter name) -> function turning the text
+        into a value, or None when it is not usable.
+
+    Returns
+    -------
+    bool
+        True on that first run.
+    """
+    flag = f"{PREFIX}url_read.{scope}"
+    if st.session_state.get(flag):
+        return False
+    st.session_state[flag] = True
+    for key, read in readers.items():
+        text = st.query_params.get(key)
+        value = None if text is None else read(text)
+        if value is not None:
+            remember(key, value)
+    return True
+
+
+def write_url(values: dict[str, object], owned: Collection[str]) -> None:
+    """Make the URL carry ``values``; drop the ``owned`` names not in them."""
+    for name in owned:
+        if name not in values and name in st.query_params:
+            del st.query_params[name]
+    for name, value in values.items():
+        if st.query_params.get(name) != str(value):
+            st.query_params[name] = str(value)

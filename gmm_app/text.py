@@ -16,6 +16,12 @@ def hill_name(k: int) -> str:
     return f"hill {letters[k]}" if k < len(letters) else f"hill {k + 1}"
 
 
+def hill_title(k: int) -> str:
+    """``hill_name`` at the start of a sentence: Hill A, Hill B, ..."""
+    name = hill_name(k)
+    return name[0].upper() + name[1:]
+
+
 def fog_sentence(resp_row: np.ndarray, min_share: float = 0.005) -> str:
     """A point's soft assignment in words: "72% hill A, 25% hill B, 3% hill C".
 

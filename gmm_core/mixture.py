@@ -439,7 +439,7 @@ def estimate_parameters(
     covariances : ndarray
         In the layout of ``covariance_type``.
     """
-    nk = resp.sum(axis=0) + _NK_EPS
+    nk = np.ones(resp.shape[0]) @ resp + _NK_EPS
     means = (resp.T @ X) / nk[:, None]
     covariances = _COVARIANCE_ESTIMATORS[covariance_type](resp, X, nk, means, reg_covar)
     return nk, nk / nk.sum(), means, covariances
@@ -462,26 +462,42 @@ def _log_det_precision_cholesky(params: GMMParams) -> np.ndarray:
     return d * np.log(pc)
 
 
+def _sum_of_squares_by_component(y: np.ndarray, k: int, d: int) -> np.ndarray:
+    """Sum ``y**2`` over each block of ``d`` columns: (N, K*D) -> (N, K).
+
+    Column ``k*d + e`` of ``y`` is feature ``e`` of component ``k``. Adding the D
+    strided column views is much faster than reducing over a short last axis.
+    """
+    out = np.square(y[:, 0::d])
+    for e in range(1, d):
+        part = y[:, e::d]
+        out += part * part
+    return out
+
+
 def _squared_mahalanobis(X: np.ndarray, params: GMMParams) -> np.ndarray:
     """Squared Mahalanobis distance of every point to every mean, shape (N, K)."""
     pc = params.precisions_cholesky
     means = params.means
     t = params.covariance_type
-    n, d = X.shape
+    d = X.shape[1]
     k = means.shape[0]
     if t == "full":
         # One matrix product for all components: (N, D) @ (D, K*D).
         stacked = np.transpose(pc, (1, 0, 2)).reshape(d, k * d)
         y = X @ stacked
         y -= np.einsum("kd,kde->ke", means, pc).reshape(1, k * d)
-        y *= y
-        return y.reshape(n, k, d).sum(axis=2)
+        return _sum_of_squares_by_component(y, k, d)
     if t == "tied":
         xp = X @ pc
         mp = means @ pc
-        y = xp[:, None, :] - mp[None, :, :]
-        y *= y
-        return y.sum(axis=2)
+        out = np.subtract.outer(xp[:, 0], mp[:, 0])
+        out *= out
+        for e in range(1, d):
+            diff = np.subtract.outer(xp[:, e], mp[:, e])
+            diff *= diff
+            out += diff
+        return out
     if t == "diag":
         prec = pc**2
         out = (X * X) @ prec.T
@@ -491,7 +507,7 @@ def _squared_mahalanobis(X: np.ndarray, params: GMMParams) -> np.ndarray:
     prec = pc**2
     out = X @ means.T
     out *= -2.0
-    out += (X * X).sum(axis=1)[:, None]
+    out += np.einsum("nd,nd->n", X, X)[:, None]
     out += (means**2).sum(axis=1)
     out *= prec
     return out
@@ -522,16 +538,31 @@ def weighted_log_prob(X: np.ndarray, params: GMMParams) -> np.ndarray:
 def _normalise(log_prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Log-sum-exp over components, reusing the exponentials as responsibilities.
 
-    Returns ``(log p(x_i), responsibilities)`` of shapes (N,) and (N, K).
+    Parameters
+    ----------
+    log_prob : ndarray of shape (N, K)
+        Weighted log densities; overwritten with the responsibilities.
+
+    Returns
+    -------
+    log_px : ndarray of shape (N,)
+        log p(x_i).
+    resp : ndarray of shape (N, K)
+        Responsibilities (the same memory as ``log_prob``).
     """
-    top = log_prob.max(axis=1, keepdims=True)
+    # Reductions over a short last axis are slow in numpy; go column by column.
+    k = log_prob.shape[1]
+    top = log_prob[:, 0].copy()
+    for j in range(1, k):
+        np.maximum(top, log_prob[:, j], out=top)
     top[~np.isfinite(top)] = 0.0
-    resp = log_prob - top
+    resp = log_prob
+    resp -= top[:, None]
     np.exp(resp, out=resp)
-    total = resp.sum(axis=1, keepdims=True)
-    resp /= total
-    log_px = np.log(total[:, 0])
-    log_px += top[:, 0]
+    total = resp @ np.ones(k)
+    resp /= total[:, None]
+    log_px = np.log(total)
+    log_px += top
     return log_px, resp
 
 

@@ -1,0 +1,68 @@
+"""EM stepper: start from a guess, then one E-step and one M-step at a time."""
+
+import streamlit as st
+
+from gmm_app import stepper_ui as ui
+from gmm_app.sidebar import render_sidebar
+from gmm_app.stepping import view_at
+
+st.set_page_config(page_title="EM stepper · Fogmap", page_icon="🌫️", layout="wide")
+data = render_sidebar()
+
+st.title("EM stepper")
+st.caption(
+    "The surveyor's loop, one half-step at a time: the **E-step** asks every point "
+    "which hill it belongs to; the **M-step** moves and reshapes the hills. Go "
+    "forward, back, scrub or play."
+)
+
+ui.read_url()
+settings = ui.settings_panel(data)
+projection = ui.projection_picker(data)
+means = ui.chosen_means(data, settings, projection)
+ui.track_settings(data, settings, means)
+trace = (
+    None
+    if settings.init == "given" and means is None
+    else ui.compute_trace(data, settings, means)
+)
+
+if trace is not None:
+    note = st.session_state.pop(ui.NOTE, None)
+    if note:
+        st.info(note, icon=":material/restart_alt:")
+
+    @st.fragment(
+        run_every=ui.SPEEDS[st.session_state.get("em_speed", "normal")]
+        if st.session_state.get(ui.PLAYING)
+        else None
+    )
+    def stepper() -> None:
+        """Everything that changes on a step; a click reruns only this part."""
+        playing = st.session_state.get(ui.PLAYING, False)
+        ui.advance_if_playing(trace)
+        position = ui.controls(trace)
+        view = view_at(data.X, trace, position)
+        ui.loop_and_narration(view, trace, settings)
+        left, right = st.columns([3, 2], gap="medium")
+        with left:
+            clicked = ui.main_chart(data, view, projection)
+        with right:
+            ui.side_charts(view, settings)
+        st.subheader("The hills' parameters")
+        ui.parameter_table(view, trace)
+        st.subheader("Every number, worked out")
+        ui.equations(data, view, trace, settings, clicked)
+        with st.expander("K-Means in lockstep: the same start on a clear day"):
+            ui.kmeans_lockstep(data, view, trace, projection)
+        ui.write_url(settings, position)
+        if st.session_state.get(ui.PLAYING, False) != playing:
+            st.rerun()  # start or stop the timer
+
+    stepper()
+
+with st.expander("Restart gallery: several seeds side by side"):
+    if trace is not None:
+        ui.restart_panel(data, settings, projection)
+with st.expander("Collapse lab: what reg_covar protects you from"):
+    ui.collapse_lab(data, settings)
