@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from gmm_app.text import fog_sentence, hill_name
+from gmm_app.text import hill_name
 from gmm_core import GMMParams, responsibilities
 
 PALETTE = (
@@ -40,13 +40,23 @@ MARKERS = (
     "star",
     "x",
 )
-HOVER_SENTENCE = "%{customdata[1]}<extra>point %{customdata[0]}</extra>"
 FONT = dict(family="Source Sans Pro, Helvetica, Arial, sans-serif", size=15)
 
 
 def plot_text(text: str) -> str:
     """Text from the student's data, made safe for Plotly (which renders some HTML)."""
     return html.escape(str(text), quote=False)
+
+
+def _fog_hover(k: int, k_count: int) -> str:
+    """Hover text of a point whose likeliest hill is ``k``: its shares, hill k first.
+
+    The shares come from the trace's ``customdata`` = [point index, P(hill 0), ...],
+    so no per-point string is built on the server.
+    """
+    order = [k, *[j for j in range(k_count) if j != k]]
+    shares = ", ".join(f"%{{customdata[{j + 1}]:.0%}} {hill_name(j)}" for j in order)
+    return f"{shares}<extra>point %{{customdata[0]}}</extra>"
 
 
 def colour(k: int) -> str:
@@ -59,16 +69,66 @@ def marker(k: int) -> str:
     return MARKERS[k % len(MARKERS)]
 
 
-def _layout(fig: go.Figure, **kwargs: object) -> go.Figure:
+class FigureBuilder:
+    """Collects traces, shapes and annotations as plain dicts.
+
+    Plotly's graph objects validate every property on every call, which costs more
+    than the drawing itself on a stepper click; the builders here assemble plain
+    dicts and validation happens once, in the tests (``tests/app/test_figures.py``).
+    """
+
+    def __init__(self) -> None:
+        self.data: list[dict] = []
+        self.shapes: list[dict] = []
+        self.annotations: list[dict] = []
+        self.xaxis: dict = {}
+        self.yaxis: dict = {}
+
+    def add_trace(self, trace: dict) -> None:
+        """Add a trace given as a dict with its ``type``."""
+        self.data.append(trace)
+
+    def add_shape(self, **shape: object) -> None:
+        """Add a layout shape."""
+        self.shapes.append(shape)
+
+    def add_annotation(self, **annotation: object) -> None:
+        """Add a layout annotation."""
+        self.annotations.append(annotation)
+
+    @staticmethod
+    def _axis(target: dict, settings: dict) -> None:
+        title = settings.pop("title", None)
+        if title is not None:
+            target["title"] = {"text": title} if isinstance(title, str) else title
+        target.update(settings)
+
+    def update_xaxes(self, **settings: object) -> None:
+        """Set x-axis properties (a string ``title`` becomes ``{"text": ...}``)."""
+        self._axis(self.xaxis, dict(settings))
+
+    def update_yaxes(self, **settings: object) -> None:
+        """Set y-axis properties (a string ``title`` becomes ``{"text": ...}``)."""
+        self._axis(self.yaxis, dict(settings))
+
+
+_GRID = dict(gridcolor="#E4E7EB", zerolinecolor="#CBD2D9", linecolor="#CBD2D9")
+
+
+def _layout(fig: FigureBuilder, **kwargs: object) -> go.Figure:
     settings: dict[str, object] = dict(
-        template="plotly_white",
         font=FONT,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
         margin=dict(l=10, r=10, t=40, b=10),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
+        xaxis={**_GRID, **fig.xaxis},
+        yaxis={**_GRID, **fig.yaxis},
+        shapes=fig.shapes,
+        annotations=fig.annotations,
     )
     settings.update(kwargs)
-    fig.update_layout(**settings)
-    return fig
+    return go.Figure(data=fig.data, layout=settings, _validate=False)
 
 
 def ellipse_xy(
@@ -178,23 +238,24 @@ def fog_map(
     Returns
     -------
     go.Figure
-        Point traces carry ``customdata`` = [point index, fog sentence].
+        Point traces carry ``customdata`` = [point index, P(hill 0), ..., P(hill K-1)].
     """
     proj = projection or Projection.features(feature_names)
     xy = proj.points(X)
     covs = proj.covariances(params)
     means = proj.points(params.means)
     k_count = params.n_components
-    fig = go.Figure()
+    fig = FigureBuilder()
     if resp is None:
         fig.add_trace(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=xy[:, 0],
                 y=xy[:, 1],
                 mode="markers",
                 name="points (not asked yet)",
                 marker=dict(color="#7B8794", size=7, opacity=0.6),
-                customdata=np.column_stack([np.arange(len(xy)), np.full(len(xy), "")]),
+                customdata=np.arange(len(xy))[:, None],
                 hovertemplate="point %{customdata[0]}<extra></extra>",
             )
         )
@@ -204,7 +265,8 @@ def fog_map(
         for k in range(k_count):
             mine = np.flatnonzero(label == k)
             fig.add_trace(
-                go.Scatter(
+                dict(
+                    type="scatter",
                     x=xy[mine, 0],
                     y=xy[mine, 1],
                     mode="markers",
@@ -217,13 +279,14 @@ def fog_map(
                         opacity=0.2 + 0.8 * confidence[mine],
                         line=dict(width=0),
                     ),
-                    customdata=[[int(p), fog_sentence(resp[p])] for p in mine],
-                    hovertemplate=HOVER_SENTENCE,
+                    customdata=np.column_stack([mine, resp[mine]]),
+                    hovertemplate=_fog_hover(k, k_count),
                 )
             )
     if changed is not None and len(changed):
         fig.add_trace(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=xy[changed, 0],
                 y=xy[changed, 1],
                 mode="markers",
@@ -238,7 +301,8 @@ def fog_map(
         for k in range(k_count):
             path = proj.points(trail[:, k, :])
             fig.add_trace(
-                go.Scatter(
+                dict(
+                    type="scatter",
                     x=path[:, 0],
                     y=path[:, 1],
                     mode="lines+markers",
@@ -255,7 +319,8 @@ def fog_map(
         for n_sigma, dash in ((1.0, "solid"), (2.0, "dash")):
             ex, ey = ellipse_xy(means[k], covs[k], n_sigma)
             fig.add_trace(
-                go.Scatter(
+                dict(
+                    type="scatter",
                     x=ex,
                     y=ey,
                     mode="lines",
@@ -269,7 +334,8 @@ def fog_map(
                 )
             )
     fig.add_trace(
-        go.Scatter(
+        dict(
+            type="scatter",
             x=means[:, 0],
             y=means[:, 1],
             mode="markers",
@@ -333,9 +399,10 @@ def fog_curves(
     lo = min(x.min(), (mu - 3 * sd).min())
     hi = max(x.max(), (mu + 3 * sd).max())
     grid = np.linspace(lo, hi, 400)
-    fig = go.Figure()
+    fig = FigureBuilder()
     fig.add_trace(
-        go.Histogram(
+        dict(
+            type="histogram",
             x=x,
             nbinsx=bins,
             histnorm="probability density",
@@ -353,7 +420,8 @@ def fog_curves(
         )
         total += dens
         fig.add_trace(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=grid,
                 y=dens,
                 mode="lines",
@@ -362,7 +430,8 @@ def fog_curves(
             )
         )
     fig.add_trace(
-        go.Scatter(
+        dict(
+            type="scatter",
             x=grid,
             y=total,
             mode="lines",
@@ -397,7 +466,7 @@ def surveyor_loop(active: str | None = None, height: int = 230) -> go.Figure:
     go.Figure
     """
     xs = [0.0, 1.0, 2.0, 3.0]
-    fig = go.Figure()
+    fig = FigureBuilder()
     for idx, (key, title, sub) in enumerate(LOOP_STAGES):
         lit = key == active
         fig.add_shape(
@@ -500,9 +569,10 @@ def log_likelihood_chart(
     last = len(log_likelihoods) - 1
     its = np.arange(current + 1)
     seen = log_likelihoods[: current + 1]
-    fig = go.Figure()
+    fig = FigureBuilder()
     fig.add_trace(
-        go.Scatter(
+        dict(
+            type="scatter",
             x=its,
             y=seen,
             mode="lines+markers",
@@ -513,7 +583,8 @@ def log_likelihood_chart(
         )
     )
     fig.add_trace(
-        go.Scatter(
+        dict(
+            type="scatter",
             x=[current],
             y=[log_likelihoods[current]],
             mode="markers",
@@ -586,8 +657,10 @@ def responsibility_heatmap(resp: np.ndarray, max_rows: int = 300) -> go.Figure:
         z = ordered
         rows = f"{n:,} points"
         hover = "point #%{customdata}<br>%{x}: %{z:.0%}<extra></extra>"
-    fig = go.Figure(
-        go.Heatmap(
+    fig = FigureBuilder()
+    fig.add_trace(
+        dict(
+            type="heatmap",
             z=z,
             x=[hill_name(j) for j in range(k_count)],
             colorscale=[[0, "#FFFFFF"], [1, "#1F4E79"]],
@@ -623,10 +696,11 @@ def responsibility_bands(x: np.ndarray, params: GMMParams) -> go.Figure:
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     grid = np.linspace(x.min(), x.max(), 300)
     shares = responsibilities(grid[:, None], params)
-    fig = go.Figure()
+    fig = FigureBuilder()
     for k in range(params.n_components):
         fig.add_trace(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=grid,
                 y=shares[:, k],
                 mode="lines",
@@ -663,11 +737,12 @@ def kmeans_map(
     -------
     go.Figure
     """
-    fig = go.Figure()
+    fig = FigureBuilder()
     k_count = centers.shape[0]
     if labels is None:
         fig.add_trace(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=xy[:, 0],
                 y=xy[:, 1],
                 mode="markers",
@@ -679,7 +754,8 @@ def kmeans_map(
         for k in range(k_count):
             mine = labels == k
             fig.add_trace(
-                go.Scatter(
+                dict(
+                    type="scatter",
                     x=xy[mine, 0],
                     y=xy[mine, 1],
                     mode="markers",
@@ -689,7 +765,8 @@ def kmeans_map(
                 )
             )
     fig.add_trace(
-        go.Scatter(
+        dict(
+            type="scatter",
             x=centers[:, 0],
             y=centers[:, 1],
             mode="markers",
@@ -727,49 +804,66 @@ def restart_gallery(
     -------
     go.Figure
     """
-    from plotly.subplots import make_subplots
-
     rows = max(1, math.ceil(len(runs) / columns))
-    fig = make_subplots(
-        rows=rows,
-        cols=columns,
-        subplot_titles=[plot_text(t) for t, _, _ in runs],
-        horizontal_spacing=0.04,
-        vertical_spacing=0.12,
-    )
-    for idx, (_, params, labels) in enumerate(runs):
-        r, c = idx // columns + 1, idx % columns + 1
-        fig.add_trace(
-            go.Scattergl(
-                x=xy[:, 0],
-                y=xy[:, 1],
-                mode="markers",
-                marker=dict(
-                    color=[colour(int(k)) for k in labels], size=4, opacity=0.6
-                ),
-                hoverinfo="skip",
-                showlegend=False,
-            ),
-            row=r,
-            col=c,
+    gap_x, gap_y = 0.03, 0.12 / rows
+    width = (1 - gap_x * (columns - 1)) / columns
+    height = (1 - gap_y * (rows - 1)) / rows
+    fig = FigureBuilder()
+    layout: dict[str, object] = {}
+    for idx, (title, params, labels) in enumerate(runs):
+        r, c = divmod(idx, columns)
+        suffix = "" if idx == 0 else str(idx + 1)
+        x0 = c * (width + gap_x)
+        y1 = 1 - r * (height + gap_y)
+        axis = dict(showticklabels=False, **_GRID)
+        layout[f"xaxis{suffix}"] = dict(
+            domain=[x0, x0 + width], anchor=f"y{suffix}", **axis
+        )
+        layout[f"yaxis{suffix}"] = dict(
+            domain=[y1 - height, y1], anchor=f"x{suffix}", **axis
+        )
+        fig.add_annotation(
+            text=plot_text(title),
+            x=x0 + width / 2,
+            y=y1,
+            xref="paper",
+            yref="paper",
+            xanchor="center",
+            yanchor="bottom",
+            showarrow=False,
+            font=dict(size=13),
         )
         means = projection.points(params.means)
         covs = projection.covariances(params)
         for k in range(params.n_components):
+            mine = labels == k
+            fig.add_trace(
+                dict(
+                    type="scattergl",
+                    x=xy[mine, 0],
+                    y=xy[mine, 1],
+                    xaxis=f"x{suffix}",
+                    yaxis=f"y{suffix}",
+                    mode="markers",
+                    marker=dict(color=colour(k), size=4, opacity=0.6),
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
             ex, ey = ellipse_xy(means[k], covs[k], 2.0)
             fig.add_trace(
-                go.Scatter(
+                dict(
+                    type="scatter",
                     x=ex,
                     y=ey,
+                    xaxis=f"x{suffix}",
+                    yaxis=f"y{suffix}",
                     mode="lines",
                     line=dict(color=colour(k), width=1.5),
                     hoverinfo="skip",
                     showlegend=False,
-                ),
-                row=r,
-                col=c,
+                )
             )
-    fig.update_xaxes(showticklabels=False)
-    fig.update_yaxes(showticklabels=False)
-    fig.update_annotations(font=dict(size=13))
-    return _layout(fig, height=260 * rows, margin=dict(l=10, r=10, t=40, b=10))
+    return _layout(
+        fig, height=260 * rows, margin=dict(l=10, r=10, t=30, b=10), **layout
+    )

@@ -670,6 +670,14 @@ def restart_panel(
     if settings.init == "given":
         st.caption("The gallery compares random starts; choose another initialisation.")
         return
+    if not st.toggle(
+        "Fit several seeds and compare them", key="em_gallery_show", value=False
+    ):
+        st.caption(
+            "EM only climbs to the nearest hilltop of the likelihood. Different "
+            "starting guesses can end on different maps: fit several and compare."
+        )
+        return
     n_init = st.slider("Restarts", 2, 9, 6, key="em_restarts")
     try:
         result = restarts(

@@ -53,16 +53,16 @@ if trace is not None:
         ui.parameter_table(view, trace)
         st.subheader("Every number, worked out")
         ui.equations(data, view, trace, settings, clicked)
-        with st.expander("K-Means in lockstep: the same start on a clear day"):
-            ui.kmeans_lockstep(data, view, trace, projection)
+        st.subheader("K-Means in lockstep: the same start on a clear day")
+        ui.kmeans_lockstep(data, view, trace, projection)
         ui.write_url(settings, position)
         if st.session_state.get(ui.PLAYING, False) != playing:
             st.rerun()  # start or stop the timer
 
     stepper()
 
-with st.expander("Restart gallery: several seeds side by side"):
-    if trace is not None:
-        ui.restart_panel(data, settings, projection)
+if trace is not None:
+    st.subheader("Restart gallery: several seeds side by side")
+    ui.restart_panel(data, settings, projection)
 with st.expander("Collapse lab: what reg_covar protects you from"):
     ui.collapse_lab(data, settings)
