@@ -376,6 +376,15 @@ def fog_map(
     return _layout(fig, height=height)
 
 
+def _curve_grid(x: np.ndarray, params: GMMParams, n: int = 400) -> np.ndarray:
+    """Where to draw 1-D curves: the data and 3 standard deviations around each hill."""
+    sd = np.sqrt(params.full_covariances()[:, 0, 0])
+    mu = params.means[:, 0]
+    lo = min(x.min(), (mu - 3 * sd).min())
+    hi = max(x.max(), (mu + 3 * sd).max())
+    return np.linspace(lo, hi, n)
+
+
 def fog_curves(
     x: np.ndarray, params: GMMParams, feature_name: str, bins: int = 40
 ) -> go.Figure:
@@ -396,9 +405,7 @@ def fog_curves(
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     sd = np.sqrt(params.full_covariances()[:, 0, 0])
     mu = params.means[:, 0]
-    lo = min(x.min(), (mu - 3 * sd).min())
-    hi = max(x.max(), (mu + 3 * sd).max())
-    grid = np.linspace(lo, hi, 400)
+    grid = _curve_grid(x, params)
     fig = FigureBuilder()
     fig.add_trace(
         dict(
@@ -629,7 +636,7 @@ def log_likelihood_chart(
     )
 
 
-def responsibility_heatmap(resp: np.ndarray, max_rows: int = 300) -> go.Figure:
+def responsibility_heatmap(resp: np.ndarray, max_rows: int = 500) -> go.Figure:
     """Points (rows) by hills (columns), shaded by responsibility.
 
     Rows are ordered by most likely hill, then by confidence. Above ``max_rows``
@@ -651,7 +658,7 @@ def responsibility_heatmap(resp: np.ndarray, max_rows: int = 300) -> go.Figure:
     if n > max_rows:
         edges = np.linspace(0, n, max_rows + 1).astype(int)
         z = np.add.reduceat(ordered, edges[:-1], axis=0) / np.diff(edges)[:, None]
-        rows = f"{n:,} points in {max_rows} bins"
+        rows = f"{n:,} points, in {max_rows} bins"
         hover = "bin %{y}<br>%{x}: %{z:.0%} on average<extra></extra>"
     else:
         z = ordered
@@ -672,7 +679,7 @@ def responsibility_heatmap(resp: np.ndarray, max_rows: int = 300) -> go.Figure:
         )
     )
     fig.update_yaxes(
-        title=f"{rows}, grouped by likeliest hill",
+        title=dict(text=rows, font=dict(size=13)),
         showticklabels=False,
         autorange="reversed",
     )
@@ -694,7 +701,7 @@ def responsibility_bands(x: np.ndarray, params: GMMParams) -> go.Figure:
     go.Figure
     """
     x = np.asarray(x, dtype=np.float64).reshape(-1)
-    grid = np.linspace(x.min(), x.max(), 300)
+    grid = _curve_grid(x, params, 300)
     shares = responsibilities(grid[:, None], params)
     fig = FigureBuilder()
     for k in range(params.n_components):

@@ -499,8 +499,9 @@ def main_chart(data: Dataset, view: View, projection: Projection | None) -> int 
         fig, key="em_map", on_select="rerun", selection_mode="points"
     )
     st.caption(
-        "Colour and shape: a point's likeliest hill; faded: unsure. Solid and dashed "
-        "ellipses: 1 and 2 standard deviations. Faint paths: where each hill top has "
+        "Colour and shape: a point's likeliest hill; faded: unsure. Ringed: its "
+        "likeliest hill just changed. Solid and dashed ellipses: 1 and 2 standard "
+        "deviations. Arrows: how each hill top just moved; faint paths: where it has "
         "been. Click a point to see its E-step worked out below."
     )
     points = event.selection.points if event else []

@@ -204,7 +204,7 @@ def narrate(view: View, init_name: str = "") -> str:
                 "No point changed its most likely hill."
                 if n == 0
                 else f"{n} point{'s' if n != 1 else ''} changed "
-                f"{'their' if n != 1 else 'its'} most likely hill (ringed)."
+                f"{'their' if n != 1 else 'its'} most likely hill."
             )
         sure = "" if k == 1 else f" The most uncertain point is #{doubt} at {shares}."
         return f"**E-step {view.iteration}: who belongs where?** {moved}{sure}"

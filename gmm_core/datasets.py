@@ -150,11 +150,13 @@ def _overlapping(n: int, seed: int) -> Dataset:
 def _elongated(n: int, seed: int) -> Dataset:
     # Three stripes stacked across their short axis, with spreads 1.5, 0.5 and 1.0
     # across it and three times that along it; then rotated and standardized.
+    # Spaced so that a full-covariance GMM separates them from any start while
+    # K-Means, which wants round clusters, cuts across them.
     short = [1.5, 0.5, 1.0]
     x, y = _gaussian_groups(
         400,
         seed,
-        [[0, -4.5], [0, 0], [0, 3.5]],
+        [[0, -6.0], [0, 0], [0, 5.0]],
         [[3 * s, s] for s in short],
         [1 / 3] * 3,
     )
