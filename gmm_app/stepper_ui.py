@@ -59,6 +59,13 @@ INIT_LABELS = {
     "random_from_data": "random points from the data",
     "given": "I'll choose (click the chart)",
 }
+GUESS_WORDS = {
+    "k-means++": "by k-means++ (spread-out data points)",
+    "kmeans": "where k-means puts its centres",
+    "random": "from random shares (they all start near the middle)",
+    "random_from_data": "at random points of the data",
+    "given": "where you clicked",
+}
 TYPE_LABELS = {
     "full": "full: any hill",
     "tied": "tied: clone hills",
@@ -276,12 +283,35 @@ def chosen_means(
     event = st.plotly_chart(
         fig, key=f"em_place_{k}", on_select="rerun", selection_mode="points"
     )
-    points = event.selection.points if event else []
-    if points:
-        index = int(points[0]["customdata"][0])
+    index = clicked_point(event)
+    if index is not None:
         placed.append(tuple(float(v) for v in data.X[index]))
         st.rerun()
     return None
+
+
+def clicked_point(event: object) -> int | None:
+    """The row number of the point a student clicked on a map, if any.
+
+    Point traces carry the row number first in ``customdata``; Plotly hands back a
+    single-column ``customdata`` as a bare number, and a row of a typed array
+    (numpy ``customdata``) as a dict keyed by column number.
+    """
+    points = event.selection.points if event else []  # type: ignore[attr-defined]
+    if not points:
+        return None
+    data = points[0].get("customdata")
+    if data is None:
+        return None
+    if isinstance(data, dict):  # a typed-array row comes back as {"0": ..., "1": ...}
+        first = data.get("0", next(iter(data.values()), None))
+    elif isinstance(data, list | tuple):
+        first = data[0] if data else None
+    else:
+        first = data
+    if first is None:
+        return None
+    return int(first)
 
 
 def _placed_names(data: Dataset, placed: list[tuple[float, ...]]) -> list[str]:
@@ -459,7 +489,7 @@ def loop_and_narration(
         key="em_loop",
         config={"staticPlot": True},
     )
-    st.markdown(narrate(view, INIT_LABELS.get(settings.init, settings.init)))
+    st.markdown(narrate(view, GUESS_WORDS.get(settings.init, settings.init)))
     if view.is_last:
         message = stop_message(trace[-1], settings.tol, settings.max_iter)
         {"converged": st.success, "collapsed": st.error}.get(
@@ -504,10 +534,7 @@ def main_chart(data: Dataset, view: View, projection: Projection | None) -> int 
         "deviations. Arrows: how each hill top just moved; faint paths: where it has "
         "been. Click a point to see its E-step worked out below."
     )
-    points = event.selection.points if event else []
-    if points and "customdata" in points[0]:
-        return int(points[0]["customdata"][0])
-    return None
+    return clicked_point(event)
 
 
 def side_charts(view: View, settings: Settings) -> None:

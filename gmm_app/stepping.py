@@ -173,7 +173,8 @@ def narrate(view: View, init_name: str = "") -> str:
     ----------
     view : View
     init_name : str
-        How the guess was made ("k-means++"), for the guess's sentence.
+        How the guess was made, completing "K hills placed ..." (e.g. "by
+        k-means++").
 
     Returns
     -------
@@ -182,7 +183,7 @@ def narrate(view: View, init_name: str = "") -> str:
     """
     k = view.params.n_components
     if view.phase == "guess":
-        how = f" by {init_name}" if init_name else ""
+        how = f" {init_name}" if init_name else ""
         return (
             f"**The guess.** {k} hills placed{how}. No point has been asked yet: "
             "take the first E-step to see who belongs where."
