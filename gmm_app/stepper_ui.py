@@ -363,6 +363,10 @@ def _next_iteration(n: int) -> None:
 
 
 def _scrubbed() -> None:
+    # While playing the scrubber is disabled and follows the timer; a value it
+    # sends back then is only the browser catching up, not the student's choice.
+    if st.session_state.get(PLAYING, False):
+        return
     _go(int(st.session_state["em_scrub"]))
 
 
@@ -458,7 +462,7 @@ def controls(trace: tuple[EMStep, ...]) -> int:
         format_func=_position_label,
         key="em_scrub",
         on_change=_scrubbed,
-        disabled=n == 1,
+        disabled=n == 1 or playing,
     )
     return position
 

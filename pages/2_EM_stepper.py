@@ -32,14 +32,12 @@ if trace is not None:
     if note:
         st.info(note, icon=":material/restart_alt:")
 
-    @st.fragment(
-        run_every=ui.SPEEDS[st.session_state.get("em_speed", "normal")]
-        if st.session_state.get(ui.PLAYING)
-        else None
-    )
+    timer_on = bool(st.session_state.get(ui.PLAYING, False))
+    tick = ui.SPEEDS[st.session_state.get("em_speed", "normal")]
+
+    @st.fragment(run_every=tick if timer_on else None)
     def stepper() -> None:
         """Everything that changes on a step; a click reruns only this part."""
-        playing = st.session_state.get(ui.PLAYING, False)
         ui.advance_if_playing(trace)
         position = ui.controls(trace)
         view = view_at(data.X, trace, position)
@@ -56,8 +54,8 @@ if trace is not None:
         st.subheader("K-Means in lockstep: the same start on a clear day")
         ui.kmeans_lockstep(data, view, trace, projection)
         ui.write_url(settings, position)
-        if st.session_state.get(ui.PLAYING, False) != playing:
-            st.rerun()  # start or stop the timer
+        if st.session_state.get(ui.PLAYING, False) != timer_on:
+            st.rerun()  # the whole page: start or stop the fragment's timer
 
     stepper()
 
