@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 from pathlib import Path
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,3 +43,108 @@ def active_data_line(at: AppTest) -> str:
     lines = [m.value for m in at.sidebar.markdown if "Active data" in m.value]
     assert len(lines) == 1
     return lines[0]
+
+
+STEPPER = "pages/2_EM_stepper.py"
+POSITION = "fog.em_position"
+_NARRATION_STARTS = ("**The guess.**", "**E-step ", "**M-step ")
+
+
+def open_stepper(query_params: dict[str, str] | None = None) -> AppTest:
+    """A fresh session on the EM stepper, reached from Home as a student would.
+
+    ``query_params`` are in the URL of the session's first run (a shared link).
+    """
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for name, value in (query_params or {}).items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page(STEPPER).run()
+    assert not at.exception
+    return at
+
+
+def figure_by_key(at: AppTest, key: str) -> dict:
+    """The Plotly figure drawn by ``st.plotly_chart(..., key=key)``, as JSON."""
+    found = [
+        json.loads(el.proto.spec)
+        for el in at.get("plotly_chart")
+        if el.proto.id.endswith(f"-{key}")
+    ]
+    assert len(found) == 1, f"{len(found)} charts with key {key!r}"
+    return found[0]
+
+
+def chart_keys(at: AppTest) -> list[str]:
+    """The widget keys of the Plotly charts on the page, in page order."""
+    return [el.proto.id.rsplit("-", 1)[-1] for el in at.get("plotly_chart")]
+
+
+def narration(at: AppTest) -> str:
+    """The stepper's sentence on what the last half-step did."""
+    found = [m.value for m in at.main.markdown if m.value.startswith(_NARRATION_STARTS)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def latex_lines(at: AppTest) -> list[str]:
+    """The bodies of the page's ``st.latex`` lines, without the ``$$`` fences."""
+    return [
+        el.value.strip().removeprefix("$$").removesuffix("$$").strip()
+        for el in at.latex
+    ]
+
+
+def click(at: AppTest, key: str, times: int = 1) -> AppTest:
+    """Click the button ``key`` ``times`` times, rerunning after each click."""
+    for _ in range(times):
+        button = at.button(key=key)
+        assert not button.disabled, f"{key} is disabled"
+        button.click().run()
+        assert not at.exception
+    return at
+
+
+def upload_csv(at: AppTest, name: str, content: bytes) -> AppTest:
+    """Upload ``content`` as ``name`` through the sidebar's file uploader."""
+    at.file_uploader(key="csv_upload").set_value((name, content, "text/csv"))
+    at.run()
+    assert not at.exception
+    return at
+
+
+_DTYPES = {"f8": "<f8", "f4": "<f4", "i1": "<i1", "u1": "<u1", "i2": "<i2"}
+_DTYPES.update({"u2": "<u2", "i4": "<i4", "u4": "<u4", "i8": "<i8", "u8": "<u8"})
+
+
+def decoded(values: object) -> list[float | None]:
+    """The numbers of a trace array, also when Plotly sent it binary-encoded.
+
+    Plotly encodes numpy arrays as ``{"dtype": "f8", "bdata": <base64>}``; a NaN
+    there stays a NaN (in a plain list it reaches JSON as null, kept as None).
+    """
+    if isinstance(values, dict) and "bdata" in values:
+        raw = base64.b64decode(values["bdata"])
+        return [float(v) for v in np.frombuffer(raw, dtype=_DTYPES[values["dtype"]])]
+    if isinstance(values, list):
+        return [n for v in values for n in decoded(v)]
+    if values is None:
+        return [None]
+    if isinstance(values, (int, float)) and not isinstance(values, bool):
+        return [float(values)]
+    return []
+
+
+def assert_finite_figure(figure: dict) -> None:
+    """Every x, y and z of every trace is a finite number, binary-encoded or not.
+
+    Unlike :func:`assert_no_nan_traces`, this also reads binary-encoded arrays.
+    """
+    for trace in figure.get("data", []):
+        for axis in ("x", "y", "z"):
+            if axis not in trace:
+                continue
+            values = decoded(trace[axis])
+            name = trace.get("name")
+            assert None not in values, f"{name} has a missing {axis}"
+            assert all(math.isfinite(v) for v in values), f"{name}: {axis} not finite"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+import re
+
+from playwright.sync_api import Locator, Page
 
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 _SETTLED = """() => {
@@ -52,3 +54,56 @@ def choose(page: Page, key: str, option: str) -> None:
 def real_errors(messages: list[str]) -> list[str]:
     """Console errors, without the base-path probes of a deep link."""
     return [m for m in messages if not any(p in m for p in _PROBES)]
+
+
+STEPPER = "/EM_stepper"
+# The stepper's narration starts with a bold "The guess.", "E-step t: ..." or
+# "M-step t: ...".
+_NARRATION = re.compile(r"^(The guess\.|[EM]-step \d+: )")
+
+
+def narration(page: Page) -> Locator:
+    """The EM stepper's sentence on what the last half-step did."""
+    bold = page.locator("strong").filter(has_text=_NARRATION)
+    return page.locator(
+        '[data-testid="stMain"] [data-testid="stMarkdownContainer"]', has=bold
+    )
+
+
+def set_number(page: Page, key: str, value: int) -> None:
+    """Type ``value`` into the number input with widget key ``key``, then Enter."""
+    field = page.locator(f".st-key-{key} input")
+    field.fill(str(value))
+    field.press("Enter")
+    wait_idle(page)
+
+
+def point_markers(page: Page, chart_key: str) -> Locator:
+    """The markers of the first trace of the Plotly chart with widget key ``key``."""
+    return page.locator(
+        f".st-key-{chart_key} .scatterlayer .trace:first-child .points path"
+    )
+
+
+def hover_marker(page: Page, marker: Locator) -> tuple[float, float]:
+    """Move the mouse onto a Plotly point marker; returns where the mouse is."""
+    marker.scroll_into_view_if_needed()
+    box = marker.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    return x, y
+
+
+def hovered_point(page: Page, chart_key: str) -> int:
+    """The point number in the hover label of a Fogmap map ("... point 42").
+
+    Markers can overlap; the hover label names the point Plotly picked, which is
+    the one a click selects. The point number is the label's ``<extra>`` part.
+    """
+    name = page.locator(f".st-key-{chart_key} .hoverlayer .hovertext .name").first
+    name.wait_for(state="attached")
+    text = name.text_content() or ""
+    match = re.fullmatch(r"point (\d+)", text.strip())
+    assert match, text
+    return int(match.group(1))

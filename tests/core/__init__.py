@@ -1,0 +1,1 @@
+"""Tests of gmm_core, the numerical core (a package so module names stay unique)."""
