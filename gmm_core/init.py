@@ -113,7 +113,7 @@ def initialize(
     if method == "given":
         if means is None:
             raise FogmapError("Place the starting means first.")
-        centers = np.asarray(means, dtype=np.float64).reshape(-1, d)
+        centers = _means_array(means, d)
         if centers.shape[0] != k:
             raise FogmapError(
                 f"You placed {centers.shape[0]} starting means; K is {k}. "
@@ -148,7 +148,7 @@ def from_means(
     GMMParams
     """
     X = check_data(_as_2d(X))
-    means = np.asarray(means, dtype=np.float64).reshape(-1, X.shape[1])
+    means = _means_array(means, X.shape[1])
     if not np.all(np.isfinite(means)):
         raise FogmapError("The starting means must be finite numbers.")
     k = means.shape[0]
@@ -156,6 +156,19 @@ def from_means(
     _, _, _, cov = estimate_parameters(X, resp, covariance_type, reg_covar)
     covariances = cov if covariance_type == "tied" else np.repeat(cov, k, axis=0)
     return _safe_params(X, np.full(k, 1.0 / k), means, covariances, covariance_type)
+
+
+def _means_array(means: np.ndarray, d: int) -> np.ndarray:
+    """Means as a (K, D) array, or a FogmapError saying what shape was expected."""
+    arr = np.asarray(means, dtype=np.float64)
+    if arr.ndim == 1 and d == 1:
+        arr = arr.reshape(-1, 1)
+    if arr.ndim != 2 or arr.shape[1] != d:
+        raise FogmapError(
+            f"Each starting mean needs {d} coordinates, one per feature; got means "
+            f"of shape {arr.shape}."
+        )
+    return arr
 
 
 def _from_responsibilities(

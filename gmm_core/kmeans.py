@@ -64,8 +64,9 @@ def update_centers(
 ) -> np.ndarray:
     """Lloyd's update: each center moves to the mean of its points.
 
-    An empty cluster takes the point farthest from its own center, as
-    scikit-learn does, so no center is left without points.
+    Empty clusters are handled as scikit-learn's Lloyd does: each takes the point
+    farthest from its own center (unless every point sits on its center); a
+    cluster still empty afterwards is put where the biggest cluster is.
 
     Parameters
     ----------
@@ -85,14 +86,22 @@ def update_centers(
     empty = np.flatnonzero(counts == 0)
     if empty.size:
         distances = ((X - centers[labels]) ** 2).sum(axis=1)
-        far = np.argpartition(distances, -empty.size)[: -empty.size - 1 : -1]
-        for new_id, idx in zip(empty, far, strict=True):
-            old_id = labels[idx]
-            sums[old_id] -= X[idx]
-            sums[new_id] = X[idx]
-            counts[new_id] = 1.0
-            counts[old_id] -= 1.0
-    return sums / counts[:, None]
+        if distances.max() > 0:
+            far = np.argpartition(distances, -empty.size)[: -empty.size - 1 : -1]
+            for new_id, idx in zip(empty, far, strict=True):
+                old_id = labels[idx]
+                sums[old_id] -= X[idx]
+                sums[new_id] = X[idx]
+                counts[new_id] = 1.0
+                counts[old_id] -= 1.0
+    # In place and in order, like scikit-learn's _average_centers.
+    biggest = int(np.argmax(counts))
+    for j in range(k):
+        if counts[j] > 0:
+            sums[j] /= counts[j]
+        else:
+            sums[j] = sums[biggest]
+    return sums
 
 
 def kmeans_steps(
@@ -115,19 +124,30 @@ def kmeans_steps(
         step has ``converged=True`` when no label changed.
     """
     X = check_data(np.asarray(X, dtype=np.float64).reshape(len(X), -1))
-    centers = np.asarray(initial_centers, dtype=np.float64).reshape(-1, X.shape[1])
+    centers = np.asarray(initial_centers, dtype=np.float64)
+    if centers.ndim == 1 and X.shape[1] == 1:
+        centers = centers.reshape(-1, 1)
+    if centers.ndim != 2 or centers.shape[1] != X.shape[1]:
+        raise FogmapError(
+            f"Each center needs {X.shape[1]} coordinates, one per feature; got "
+            f"centers of shape {centers.shape}."
+        )
     if centers.shape[0] > X.shape[0]:
         raise FogmapError(
             f"K-Means needs at least as many points as centers: {X.shape[0]} points, "
             f"{centers.shape[0]} centers."
         )
+    # Work on centred data, as scikit-learn does, so the numbers agree.
+    offset = X.mean(axis=0)
+    X = X - offset
+    centers = centers - offset
     labels, inertia = assign(X, centers)
-    yield KMeansStep(0, centers, labels, inertia)
+    yield KMeansStep(0, centers + offset, labels, inertia)
     for iteration in range(1, max_iter + 1):
         centers = update_centers(X, labels, centers)
         new_labels, inertia = assign(X, centers)
         converged = bool(np.array_equal(new_labels, labels))
         labels = new_labels
-        yield KMeansStep(iteration, centers, labels, inertia, converged)
+        yield KMeansStep(iteration, centers + offset, labels, inertia, converged)
         if converged:
             return

@@ -294,11 +294,14 @@ def collapse_floor(X: np.ndarray) -> np.ndarray:
     Returns
     -------
     ndarray of shape (D,)
-        ``COLLAPSE_RELATIVE_VARIANCE`` times the data's variance of each feature (a
-        constant feature counts as variance 1).
+        ``COLLAPSE_RELATIVE_VARIANCE`` times the data's variance of each feature. A
+        constant feature (variance below 1e-20 of its mean square: rounding noise)
+        counts as variance 1.
     """
     var = X.var(axis=0)
-    var = np.where(var > 0, var, 1.0)
+    mean_square = np.einsum("nd,nd->d", X, X) / X.shape[0]
+    constant = var <= 1e-20 * mean_square
+    var = np.where(constant | (var <= 0), 1.0, var)
     return COLLAPSE_RELATIVE_VARIANCE * var
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -30,12 +31,29 @@ def _decode(data: bytes) -> str:
     )  # latin-1 never fails
 
 
-def _parse(text: str) -> pd.DataFrame:
-    """Let pandas sniff the delimiter; prefer decimal commas when ';' separates."""
+_DELIMITERS = ",;\t|"
+
+
+def _sniff(text: str) -> str:
+    """The column delimiter: comma, semicolon, tab or bar (comma when one column)."""
+    sample = "\n".join(text.splitlines()[:50])
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=None, engine="python", on_bad_lines="skip"
-        )
+        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _parse(text: str) -> pd.DataFrame:
+    """pandas reads the table; we only choose the delimiter and decimal mark."""
+    sep = _sniff(text)
+    options: dict[str, str] = {}
+    if sep != "," and re.search(r"\d,\d", text):
+        # European spreadsheets: decimal commas, maybe dots between thousands.
+        options["decimal"] = ","
+        if re.search(r"\d\.\d{3}(?!\d)", text):
+            options["thousands"] = "."
+    try:
+        return pd.read_csv(io.StringIO(text), sep=sep, on_bad_lines="skip", **options)
     except pd.errors.EmptyDataError as exc:
         raise FogmapError("The file is empty: there is nothing to read.") from exc
     except (pd.errors.ParserError, csv.Error) as exc:
@@ -43,20 +61,6 @@ def _parse(text: str) -> pd.DataFrame:
             f"This does not look like a table Fogmap can read ({exc}). Save it as "
             "CSV with one row per line and columns separated by commas."
         ) from exc
-    if frame.shape[1] > 1 and _looks_semicolon(text):
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=";",
-            decimal=",",
-            thousands=".",
-            on_bad_lines="skip",
-        )
-    return frame
-
-
-def _looks_semicolon(text: str) -> bool:
-    first = text.lstrip().split("\n", 1)[0]
-    return first.count(";") > first.count(",") and first.count(";") > 0
 
 
 def read_table(data: bytes, name: str) -> Dataset:
@@ -92,7 +96,13 @@ def read_table(data: bytes, name: str) -> Dataset:
             f"{name} looks like a binary file (a spreadsheet or an image?), not a "
             "CSV. Save it as CSV (comma-separated values) and upload that."
         )
-    frame = _parse(_decode(data))
+    text = _decode(data)
+    if not text.strip():
+        raise FogmapError(
+            f"{name} holds only blank lines. Upload a CSV with a header row and at "
+            "least 2 rows of numbers."
+        )
+    frame = _parse(text)
     if frame.shape[0] == 0:
         raise FogmapError(
             f"{name} has a header but no rows of data. Fogmap needs at least 2 rows."

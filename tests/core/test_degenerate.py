@@ -86,18 +86,7 @@ def test_a_constant_feature(covariance_type, method):
     "value",
     [
         3.0,
-        pytest.param(
-            0.1,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="collapse_floor (mixture.py:300-301) treats a feature as "
-                "constant only when X.var() is exactly 0; a constant 0.1 column "
-                "has var ~1e-33, so the floor is ~1e-45: tied misses the collapse "
-                "or raises FogmapError ('not positive definite' / 'could not be "
-                "repaired', by seed) and diag reports a mean log-likelihood of "
-                "6.2e26 (catastrophic cancellation with a 1e45 precision).",
-            ),
-        ),
+        0.1,
     ],
 )
 def test_a_constant_feature_without_reg_covar_collapses_at_once(value):

@@ -105,12 +105,6 @@ def test_given_without_means_asks_for_them(X):
         initialize(X, 3, method="given")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="init.py reshapes given means with .reshape(-1, d): means with the "
-    "wrong number of columns are silently re-cut into other points, or fail "
-    "with numpy's 'cannot reshape' ValueError instead of a FogmapError.",
-)
 @pytest.mark.parametrize("shape", [(2, 3), (3, 3), (3, 1)])
 def test_given_means_with_the_wrong_number_of_features_is_a_readable_error(X, shape):
     with pytest.raises(FogmapError, match=r"2"):

@@ -22,15 +22,18 @@ def sklearn_kmeans(X: np.ndarray, centers: np.ndarray) -> KMeans:
     ).fit(X)
 
 
-def assert_same_as_sklearn(X: np.ndarray, centers: np.ndarray) -> list[KMeansStep]:
+def assert_same_as_sklearn(
+    X: np.ndarray, centers: np.ndarray, *, same_iterations: bool = True
+) -> list[KMeansStep]:
     steps = list(kmeans_steps(X, centers))
     km = sklearn_kmeans(X, centers)
     last = steps[-1]
     np.testing.assert_allclose(last.centers, km.cluster_centers_, **REL)
     np.testing.assert_array_equal(last.labels, km.labels_)
     np.testing.assert_allclose(last.inertia, km.inertia_, **REL)
-    # scikit-learn counts the first assignment as an iteration too.
-    assert len(steps) == km.n_iter_
+    if same_iterations:
+        # scikit-learn counts the first assignment as an iteration too.
+        assert len(steps) == km.n_iter_
     return steps
 
 
@@ -98,13 +101,6 @@ def test_two_far_centers_start_empty_and_both_match_scikit_learn(make_groups):
     assert len(np.unique(steps[-1].labels)) == 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="update_centers divides 0/0 when the point moved into an empty "
-    "cluster was the only member of its own cluster (kmeans.py:94-95, "
-    "counts[old_id] -= 1.0 then sums / counts[:, None]): NaN center and a "
-    "RuntimeWarning; scikit-learn leaves such a center unscaled.",
-)
 @pytest.mark.parametrize(
     ("X", "centers"),
     [
@@ -121,7 +117,10 @@ def test_reseeding_that_empties_a_singleton_cluster_matches_scikit_learn(X, cent
     X, centers = np.array(X), np.array(centers)
     steps = list(kmeans_steps(X, centers))
     assert all(np.all(np.isfinite(s.centers)) for s in steps)
-    assert_same_as_sklearn(X, centers)
+    # With tol=0 scikit-learn also stops when no center moves; Fogmap's contract
+    # stops when no label changes, which can take one more step after a re-seed.
+    # Where they end must agree.
+    assert_same_as_sklearn(X, centers, same_iterations=False)
 
 
 def test_kmeans_on_one_dimensional_input_matches_a_single_column(make_groups):

@@ -41,12 +41,6 @@ def test_semicolons_with_decimal_commas():
     assert ds.feature_names == ("x", "y")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tabular.py:46-52 re-reads every ';'-separated file with "
-    "decimal=',' and thousands='.', so decimal points are dropped: 1.5 is read "
-    "as 15 and 6.25 as 625, silently.",
-)
 def test_semicolons_with_decimal_points():
     ds = read(b"x;y\n1.5;2.5\n3.5;4.5\n5.5;6.25\n")
     np.testing.assert_array_equal(ds.X, [[1.5, 2.5], [3.5, 4.5], [5.5, 6.25]])
@@ -99,13 +93,6 @@ def test_a_constant_column_is_dropped_and_noted():
     assert any("constant" in n and "c" in n for n in ds.notes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tabular.py:36-38 lets csv.Sniffer guess the delimiter of a "
-    "one-column file; it picks a letter of the header ('h' in 'height'), so "
-    "the column is named 'Unnamed: 0' and a bogus 'Skipped text column(s): "
-    "eig, t.' note appears.",
-)
 def test_a_single_numeric_column_keeps_its_name():
     ds = read(b"height\n150\n160\n170\n")
     np.testing.assert_array_equal(ds.X, [[150], [160], [170]])
