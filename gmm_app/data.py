@@ -54,6 +54,7 @@ def em_trace(
     tol: float,
     max_iter: int,
     means: tuple[tuple[float, ...], ...] | None = None,
+    widths: tuple[float, ...] | None = None,
 ) -> tuple[EMStep, ...]:
     """Every step of one EM run, computed once per set of settings.
 
@@ -67,6 +68,7 @@ def em_trace(
         reg_covar=reg_covar,
         seed=seed,
         means=None if means is None else np.asarray(means),
+        widths=None if widths is None else np.asarray(widths),
     )
     return tuple(em_steps(X, start, reg_covar=reg_covar, tol=tol, max_iter=max_iter))
 

@@ -35,7 +35,7 @@ from gmm_app.stepping import (
     phase_of,
     stop_message,
 )
-from gmm_app.text import hill_name, md_escape
+from gmm_app.text import hill_name, hill_title, md_escape
 from gmm_core import (
     COVARIANCE_TYPES,
     Dataset,
@@ -44,12 +44,13 @@ from gmm_core import (
     GMMParams,
     responsibilities,
 )
-from gmm_core.init import from_means
+from gmm_core.init import from_means, initialize, loneliest_point
 
 POSITION = "fog.em_position"
 PLAYING = "fog.em_playing"
 SIGNATURE = "fog.em_signature"
 CHOSEN = "fog.em_chosen_means"
+WIDTHS = "fog.em_chosen_widths"
 NOTE = "fog.em_note"
 
 INIT_LABELS = {
@@ -121,7 +122,7 @@ def settings_panel(data: Dataset) -> Settings:
             cols[0].number_input,
             "K (hills)",
             min_value=1,
-            max_value=10,
+            max_value=max(1, min(10, data.n_samples)),
             value=min(3, data.n_samples),
             step=1,
             key="n_components",
@@ -225,9 +226,9 @@ def _data_signature(data: Dataset) -> tuple:
     return (data.name, data.X.shape, float(data.X.sum()), float((data.X**2).sum()))
 
 
-def track_settings(data: Dataset, settings: Settings, means: tuple | None) -> None:
+def track_settings(data: Dataset, settings: Settings, start: Start | None) -> None:
     """Back to iteration 0, with a note, whenever the data or settings change."""
-    signature = (_data_signature(data), settings, means)
+    signature = (_data_signature(data), settings, start)
     previous = st.session_state.get(SIGNATURE)
     if previous is not None and previous != signature:
         st.session_state[POSITION] = 0
@@ -238,12 +239,20 @@ def track_settings(data: Dataset, settings: Settings, means: tuple | None) -> No
     st.session_state[SIGNATURE] = signature
 
 
+Start = tuple[tuple[tuple[float, ...], ...], tuple[float, ...] | None]
+
+
 def chosen_means(
     data: Dataset, settings: Settings, projection: Projection | None
-) -> tuple | None:
-    """For "I'll choose": let the student click K points; None until all are placed."""
+) -> Start | None:
+    """For "I'll choose": let the student click K points; None until all are placed.
+
+    Returns the means and, when the collapse lab set them, the hills' starting
+    widths.
+    """
     if settings.init != "given":
         st.session_state.pop(CHOSEN, None)
+        st.session_state.pop(WIDTHS, None)
         return None
     placed: list[tuple[float, ...]] = st.session_state.setdefault(CHOSEN, [])
     del placed[settings.n_components :]
@@ -258,8 +267,12 @@ def chosen_means(
         )
         if right.button("Place them again", key="em_clear_means"):
             placed.clear()
+            st.session_state.pop(WIDTHS, None)
             st.rerun()
-        return tuple(placed)
+        widths = st.session_state.get(WIDTHS)
+        if widths is not None and len(widths) != settings.n_components:
+            widths = None
+        return tuple(placed), None if widths is None else tuple(widths)
     k = len(placed)
     st.info(
         f"Click a point on the chart to put the top of **{hill_name(k)}** there "
@@ -319,7 +332,7 @@ def _placed_names(data: Dataset, placed: list[tuple[float, ...]]) -> list[str]:
 
 
 def compute_trace(
-    data: Dataset, settings: Settings, means: tuple | None
+    data: Dataset, settings: Settings, start: Start | None
 ) -> tuple[EMStep, ...] | None:
     """The cached trace, or a student-worded error and None."""
     try:
@@ -332,7 +345,8 @@ def compute_trace(
             settings.reg_covar,
             settings.tol,
             settings.max_iter,
-            means,
+            None if start is None else start[0],
+            None if start is None else start[1],
         )
     except FogmapError as exc:
         st.error(md_escape(str(exc)), icon=":material/error:")
@@ -496,6 +510,15 @@ def loop_and_narration(
     st.markdown(narrate(view, GUESS_WORDS.get(settings.init, settings.init)))
     if view.is_last:
         message = stop_message(trace[-1], settings.tol, settings.max_iter)
+        if trace[-1].stop_reason == "converged" and hills_stacked(
+            trace[-1].params, data_spread(view)
+        ):
+            message += (
+                " But look: the hills sit on top of each other. They started "
+                "identical, so every point gave each the same share and nothing "
+                "could pull them apart (a *saddle point*, not the best map). Try "
+                "another initialisation or seed."
+            )
         {"converged": st.success, "collapsed": st.error}.get(
             trace[-1].stop_reason or "", st.warning
         )(message)
@@ -505,6 +528,20 @@ def loop_and_narration(
             f"Almost no point belongs to {names}: no point gives it any "
             "responsibility, so it cannot move. Try fewer hills or another seed."
         )
+
+
+def data_spread(view: View) -> float:
+    """A typical length in the data: the widest hill's largest standard deviation."""
+    return float(np.sqrt(np.max(view.step.params.full_covariances(), initial=0.0)))
+
+
+def hills_stacked(params: GMMParams, spread: float) -> bool:
+    """True when every hill top is (almost) at the same place."""
+    if params.n_components < 2:
+        return False
+    means = params.means
+    gaps = np.linalg.norm(means[:, None, :] - means[None, :, :], axis=2)
+    return bool(gaps.max() < 0.02 * max(spread, 1e-12))
 
 
 def main_chart(data: Dataset, view: View, projection: Projection | None) -> int | None:
@@ -552,6 +589,14 @@ def side_charts(view: View, settings: Settings) -> None:
         ),
         key="em_loglik",
     )
+    lls = view.log_likelihoods[: view.shown_iteration + 1]
+    dips = np.flatnonzero(np.diff(lls) < -1e-9)
+    if len(dips):
+        st.caption(
+            f"The log-likelihood dipped at iteration {dips[0] + 1}. Pure EM never "
+            "lowers it; `reg_covar`, which keeps every hill a little wide, makes "
+            "the M-step slightly different from pure EM when a hill is very narrow."
+        )
     if view.resp is None:
         st.caption("The responsibility heatmap appears after the first E-step.")
     else:
@@ -608,8 +653,14 @@ def equations(
     clicked: int | None,
 ) -> None:
     """The E-step for a point and the M-step for a hill, with the real numbers."""
-    if clicked is not None:
+    # A map keeps its selection until its figure changes: apply a click once, so
+    # a number typed afterwards is not overwritten by the same old click.
+    last = "fog.em_last_click"
+    if clicked is None:
+        st.session_state.pop(last, None)
+    elif clicked != st.session_state.get(last):
         st.session_state["em_point"] = clicked
+        st.session_state[last] = clicked
     e_tab, m_tab = st.tabs(["E-step for one point", "M-step for one hill"])
     with e_tab:
         index = st.number_input(
@@ -649,6 +700,13 @@ def equations(
             data.X, view.resp, int(k), view.params, settings.reg_covar
         ):
             st.latex(line)
+        if int(k) in view.step.collapsed:
+            st.caption(
+                f"{hill_title(int(k))} collapsed: the formula gives a covariance "
+                "with no width in some direction. Fogmap adds a sliver "
+                "(a millionth of the data's spread) so it can still be drawn; "
+                "EM stops here."
+            )
 
 
 def kmeans_lockstep(
@@ -782,22 +840,39 @@ def collapse_lab(data: Dataset, settings: Settings) -> None:
     )
     if st.button("Set up a collapse", key="em_collapse", icon=":material/science:"):
         X = data.X
-        centre = X.mean(axis=0)
-        lonely = int(np.argmax(((X - centre) ** 2).sum(axis=1)))
-        k = max(2, settings.n_components)
-        others = X[np.argsort(((X - X[lonely]) ** 2).sum(axis=1))[::-1][: k - 1]]
+        k = max(2, min(settings.n_components, data.n_samples - 1))
+        try:
+            lonely, gap = loneliest_point(X)
+            others = initialize(
+                np.delete(X, lonely, axis=0),
+                k - 1,
+                method="k-means++",
+                seed=settings.seed,
+            ).means
+        except FogmapError as exc:
+            st.error(md_escape(str(exc)))
+            return
+        spread = float(
+            np.sqrt(np.trace(np.atleast_2d(np.cov(X, rowvar=False))) / X.shape[1])
+        )
         st.session_state[CHOSEN] = [tuple(map(float, X[lonely]))] + [
             tuple(map(float, p)) for p in others
         ]
+        # Narrow enough that its nearest neighbour is 6 standard deviations away.
+        st.session_state[WIDTHS] = [gap / (6 * spread)] + [0.5] * (k - 1)
         state.remember("n_components", k)
         state.remember("em_init", "given")
         state.remember("em_reg_covar", 0.0)
         state.remember("em_tol", 1e-6)
+        if settings.covariance_type == "tied":
+            state.remember("covariance_type", "full")
         st.rerun()
     st.caption(
-        f"It seeds {hill_name(0)} on the point farthest from the centre, sets "
-        "`reg_covar` to 0, then press Next and watch. Fix it with `reg_covar` ≥ 1e-6, "
-        "a spherical or tied covariance, fewer hills, or more data."
+        f"It puts a narrow {hill_name(0)} on the loneliest point (the one farthest "
+        "from its nearest neighbour) and sets `reg_covar` to 0. Then press Next and "
+        "watch the hill shrink. Fixes: `reg_covar` ≥ 1e-6, a tied covariance "
+        "(hills share one shape, so one cannot shrink alone), fewer hills, or "
+        "more data."
     )
 
 

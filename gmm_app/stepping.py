@@ -151,8 +151,14 @@ def view_at(X: np.ndarray, trace: tuple[EMStep, ...], position: int) -> View:
 # Narration
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _direction(delta: np.ndarray) -> str:
     """A movement in words: "0.8 units right", "1.2 units up and left"."""
+    if not np.any(np.abs(delta) > 1e-12):
+        return "did not move"
     if delta.shape[0] == 1:
         size = abs(float(delta[0]))
         return f"{size:.2g} units {'right' if delta[0] > 0 else 'left'}"
@@ -216,10 +222,13 @@ def narrate(view: View, init_name: str = "") -> str:
     grow = after.weights - before.weights
     sentences = []
     j = int(np.argmax(move))
-    sentences.append(
-        f"{hill_title(j)} moved most: "
-        f"{_direction(after.means[j, :2] - before.means[j, :2])}."
-    )
+    if move[j] <= 1e-12:
+        sentences.append("No hill moved.")
+    else:
+        sentences.append(
+            f"{hill_title(j)} moved most: "
+            f"{_direction(after.means[j, :2] - before.means[j, :2])}."
+        )
     g = int(np.argmax(np.abs(grow)))
     if abs(grow[g]) >= 0.005:
         verb = "grew" if grow[g] > 0 else "shrank"
@@ -240,7 +249,8 @@ def stop_message(step: EMStep, tol: float, max_iter: int) -> str:
     """Why the trace ended, for the last position."""
     if step.stop_reason == "converged":
         return (
-            f"**Converged** after {step.iteration} iterations: the last step raised "
+            f"**Converged** after {_plural(step.iteration, 'iteration')}: the last "
+            "step raised "
             f"the log-likelihood by less than the tolerance ({tol:g}). The map has "
             "stopped changing."
         )
@@ -254,6 +264,6 @@ def stop_message(step: EMStep, tol: float, max_iter: int) -> str:
             "simpler covariance type (spherical or tied), use fewer hills or more data."
         )
     return (
-        f"**Stopped at the maximum of {max_iter} iterations** before the "
+        f"**Stopped at the maximum of {_plural(max_iter, 'iteration')}** before the "
         f"log-likelihood settled (tolerance {tol:g}). Raise the maximum to go on."
     )

@@ -40,6 +40,7 @@ def initialize(
     reg_covar: float = 1e-6,
     seed: int = 0,
     means: np.ndarray | None = None,
+    widths: np.ndarray | None = None,
 ) -> GMMParams:
     """A starting guess for EM.
 
@@ -64,6 +65,9 @@ def initialize(
         Seed of the random choices.
     means : ndarray of shape (K, D), optional
         The starting means, for ``method="given"``.
+    widths : ndarray of shape (K,), optional
+        For ``method="given"``: each hill's starting spread as a fraction of the
+        whole data's (1 = as wide as the data). Ignored by a tied covariance.
 
     Returns
     -------
@@ -120,7 +124,11 @@ def initialize(
                 "Place one mean per hill."
             )
         return from_means(
-            X, centers, covariance_type=covariance_type, reg_covar=reg_covar
+            X,
+            centers,
+            covariance_type=covariance_type,
+            reg_covar=reg_covar,
+            widths=widths,
         )
     raise FogmapError(
         f"Unknown initialisation {method!r}; choose one of {', '.join(INIT_METHODS)}."
@@ -133,8 +141,9 @@ def from_means(
     *,
     covariance_type: CovarianceType = "full",
     reg_covar: float = 1e-6,
+    widths: np.ndarray | None = None,
 ) -> GMMParams:
-    """Hills at ``means``, each as wide as the whole data, with equal weights.
+    """Hills at ``means`` with equal weights, each as wide as the whole data.
 
     Parameters
     ----------
@@ -142,6 +151,9 @@ def from_means(
     means : ndarray of shape (K, D)
     covariance_type : {"full", "tied", "diag", "spherical"}
     reg_covar : float
+    widths : ndarray of shape (K,), optional
+        Each hill's spread as a fraction of the data's (its covariance is the
+        data's times ``width**2``); the shared covariance of ``tied`` ignores it.
 
     Returns
     -------
@@ -154,8 +166,39 @@ def from_means(
     k = means.shape[0]
     resp = np.ones((X.shape[0], 1))
     _, _, _, cov = estimate_parameters(X, resp, covariance_type, reg_covar)
-    covariances = cov if covariance_type == "tied" else np.repeat(cov, k, axis=0)
+    if covariance_type == "tied":
+        covariances = cov
+    else:
+        covariances = np.repeat(cov, k, axis=0)
+        if widths is not None:
+            scale = np.asarray(widths, dtype=np.float64).reshape(k) ** 2
+            if np.any(~np.isfinite(scale)) or np.any(scale <= 0):
+                raise FogmapError("Starting widths must be positive numbers.")
+            covariances = covariances * scale.reshape((k,) + (1,) * (cov.ndim - 1))
     return _safe_params(X, np.full(k, 1.0 / k), means, covariances, covariance_type)
+
+
+def loneliest_point(X: np.ndarray) -> tuple[int, float]:
+    """The point farthest from its nearest neighbour.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D), N >= 2
+
+    Returns
+    -------
+    index : int
+    distance : float
+        Its distance to its nearest neighbour.
+    """
+    from scipy.spatial import cKDTree
+
+    X = check_data(_as_2d(X))
+    if X.shape[0] < 2:
+        raise FogmapError("A lone point needs at least 2 points to stand apart from.")
+    distances, _ = cKDTree(X).query(X, k=2)
+    index = int(np.argmax(distances[:, 1]))
+    return index, float(distances[index, 1])
 
 
 def _means_array(means: np.ndarray, d: int) -> np.ndarray:

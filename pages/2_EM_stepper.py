@@ -19,12 +19,12 @@ st.caption(
 ui.read_url()
 settings = ui.settings_panel(data)
 projection = ui.projection_picker(data)
-means = ui.chosen_means(data, settings, projection)
-ui.track_settings(data, settings, means)
+start = ui.chosen_means(data, settings, projection)
+ui.track_settings(data, settings, start)
 trace = (
     None
-    if settings.init == "given" and means is None
-    else ui.compute_trace(data, settings, means)
+    if settings.init == "given" and start is None
+    else ui.compute_trace(data, settings, start)
 )
 
 if trace is not None:

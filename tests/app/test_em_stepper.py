@@ -358,10 +358,6 @@ def test_a_link_past_the_end_opens_at_the_end() -> None:
     assert at.query_params["em_step"] == "2"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stop_message says 'Converged after 1 iterations' (no singular)",
-)
 def test_stop_message_says_one_iteration_in_the_singular() -> None:
     at = open_stepper(
         {"n_components": "4", "covariance_type": "diag", "em_init": "random"}
@@ -440,11 +436,6 @@ def test_collapse_on_an_outlier_is_explained(at: AppTest) -> None:
     assert at.success or at.warning
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the collapse lab seeds hills as wide as the data, so on the default "
-    "blobs (K=3) EM converges instead of collapsing",
-)
 def test_collapse_lab_collapses_on_the_default_data(at: AppTest) -> None:
     click(at, "em_collapse")
     click(at, "em_run_end")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import ROOT, active_data_line, assert_no_nan_traces, plotly_figures
+from apptest_helpers import ROOT, active_data_line, assert_finite_figure, plotly_figures
 from streamlit.testing.v1 import AppTest
 
 from gmm_app.navigation import available_pages
@@ -38,7 +38,7 @@ def test_every_preset_draws_a_fog_map_without_nan(home: AppTest, key: str) -> No
     assert PRESETS[key].name.split(" ")[0] in active_data_line(home) or data.name
     assert f"{data.n_samples:,} points" in active_data_line(home)
     fog_map = plotly_figures(home)[0]
-    assert_no_nan_traces(fog_map)
+    assert_finite_figure(fog_map)
     names = [t.get("name", "") for t in fog_map["data"]]
     if data.n_features == 1:
         assert "mixture (sum)" in names  # bell curves over a histogram
@@ -85,7 +85,7 @@ def test_uploaded_csv_becomes_the_active_data(home: AppTest) -> None:
     assert "5 points" in active_data_line(home)
     assert home.selectbox(key="dataset").value == "upload"
     assert any("name" in c.value for c in home.sidebar.caption)  # skipped column
-    assert_no_nan_traces(plotly_figures(home)[0])
+    assert_finite_figure(plotly_figures(home)[0])
 
 
 def test_unusable_upload_explains_and_keeps_the_previous_data(home: AppTest) -> None:

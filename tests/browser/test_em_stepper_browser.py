@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 from streamlit_page import (
     STEPPER,
@@ -80,11 +79,6 @@ def test_clicking_a_point_shows_its_equation(page: Page, app_url: str) -> None:
     assert real_errors(page.console_errors) == []  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the map's selection outlives the click: every rerun copies the clicked "
-    "point back into em_point, so a typed point number is overwritten",
-)
 def test_typing_a_point_after_clicking_one_shows_the_typed_one(
     page: Page, app_url: str
 ) -> None:
