@@ -373,7 +373,8 @@ def fog_map(
             )
     fig.update_xaxes(title=plot_text(proj.titles[0]))
     fig.update_yaxes(title=plot_text(proj.titles[1]), scaleanchor="x", scaleratio=1)
-    return _layout(fig, height=height)
+    # A fixed uirevision keeps the student's zoom and pan from step to step.
+    return _layout(fig, height=height, uirevision="fog-map")
 
 
 def _curve_grid(x: np.ndarray, params: GMMParams, n: int = 400) -> np.ndarray:
