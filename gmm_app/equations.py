@@ -56,6 +56,11 @@ def matrix(m: np.ndarray) -> str:
     return r"\begin{pmatrix}" + r" \\ ".join(rows) + r"\end{pmatrix}"
 
 
+def aligned(lines: list[str]) -> str:
+    """Several formulas as one block, one per line (one KaTeX render, not many)."""
+    return r"\begin{gathered}" + r" \\[6pt] ".join(lines) + r"\end{gathered}"
+
+
 def _sub(k: int) -> str:
     return hill_name(k).split(" ", 1)[1]
 

@@ -40,6 +40,7 @@ MARKERS = (
     "star",
     "x",
 )
+WEBGL_ABOVE = 600
 FONT = dict(family="Source Sans Pro, Helvetica, Arial, sans-serif", size=15)
 
 
@@ -245,11 +246,13 @@ def fog_map(
     covs = proj.covariances(params)
     means = proj.points(params.means)
     k_count = params.n_components
+    # Above a few hundred points SVG markers make the browser slow: WebGL draws them.
+    points_type = "scattergl" if len(xy) > WEBGL_ABOVE else "scatter"
     fig = FigureBuilder()
     if resp is None:
         fig.add_trace(
             dict(
-                type="scatter",
+                type=points_type,
                 x=xy[:, 0],
                 y=xy[:, 1],
                 mode="markers",
@@ -266,7 +269,7 @@ def fog_map(
             mine = np.flatnonzero(label == k)
             fig.add_trace(
                 dict(
-                    type="scatter",
+                    type=points_type,
                     x=xy[mine, 0],
                     y=xy[mine, 1],
                     mode="markers",

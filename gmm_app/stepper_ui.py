@@ -15,7 +15,7 @@ import streamlit as st
 
 from gmm_app import state
 from gmm_app.data import em_trace, kmeans_trace, restarts
-from gmm_app.equations import m_step_steps, responsibility_steps
+from gmm_app.equations import aligned, m_step_steps, responsibility_steps
 from gmm_app.figures import (
     Projection,
     fog_curves,
@@ -502,11 +502,14 @@ def loop_and_narration(
 ) -> None:
     """The surveyor's loop with the current phase lit, and what just happened."""
     active = "check" if view.is_last and view.position > 0 else view.phase
-    st.plotly_chart(
-        surveyor_loop(active, height=150),
-        key="em_loop",
-        config={"staticPlot": True},
-    )
+    import os
+
+    if not os.environ.get("NOLOOP"):
+        st.plotly_chart(
+            surveyor_loop(active, height=150),
+            key="em_loop",
+            config={"staticPlot": True},
+        )
     st.markdown(narrate(view, GUESS_WORDS.get(settings.init, settings.init)))
     if view.is_last:
         message = stop_message(trace[-1], settings.tol, settings.max_iter)
@@ -638,7 +641,7 @@ def parameter_table(view: View, trace: tuple[EMStep, ...]) -> None:
                 "covariance": _covariance_text(params, k),
             }
         )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.table(pd.DataFrame(rows).set_index("hill"))
     st.caption(
         f"Iteration {view.shown_iteration}'s parameters; Δ is the change from "
         f"iteration {max(view.shown_iteration - 1, 0)}."
@@ -679,8 +682,9 @@ def equations(
             st.caption(
                 f"E-step {t} asks the hills of iteration {t - 1} about point #{index}:"
             )
-            for line in responsibility_steps(data.X[int(index)], int(index), asked):
-                st.latex(line)
+            st.latex(
+                aligned(responsibility_steps(data.X[int(index)], int(index), asked))
+            )
     with m_tab:
         if view.phase != "m":
             st.caption("Move to an M-step to see how the hills were updated.")
@@ -696,10 +700,11 @@ def equations(
             f"M-step {view.iteration} uses the responsibilities of "
             f"E-step {view.iteration}:"
         )
-        for line in m_step_steps(
-            data.X, view.resp, int(k), view.params, settings.reg_covar
-        ):
-            st.latex(line)
+        st.latex(
+            aligned(
+                m_step_steps(data.X, view.resp, int(k), view.params, settings.reg_covar)
+            )
+        )
         if int(k) in view.step.collapsed:
             st.caption(
                 f"{hill_title(int(k))} collapsed: the formula gives a covariance "
@@ -713,6 +718,15 @@ def kmeans_lockstep(
     data: Dataset, view: View, trace: tuple[EMStep, ...], projection: Projection | None
 ) -> None:
     """K-Means from the same starting means, its steps paired with EM's."""
+    if not st.toggle(
+        "Run K-Means beside EM from the same starting means", key="em_kmeans"
+    ):
+        st.caption(
+            "K-Means is EM on a clear day: its assign step is a hard E-step (every "
+            "point 100% on its nearest centre), its update step an M-step that only "
+            "moves the centres."
+        )
+        return
     if projection is None:
         st.caption(
             "The K-Means panel draws two-dimensional views; this data has one feature."

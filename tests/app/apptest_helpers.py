@@ -77,11 +77,21 @@ def narration(at: AppTest) -> str:
 
 
 def latex_lines(at: AppTest) -> list[str]:
-    """The bodies of the page's ``st.latex`` lines, without the ``$$`` fences."""
-    return [
-        el.value.strip().removeprefix("$$").removesuffix("$$").strip()
-        for el in at.latex
-    ]
+    """Every formula line on the page, without the ``$$`` fences.
+
+    A block of several lines (``gmm_app.equations.aligned``) counts as its lines.
+    """
+    lines = []
+    for el in at.latex:
+        body = el.value.strip().removeprefix("$$").removesuffix("$$").strip()
+        if body.startswith(r"\begin{gathered}"):
+            body = body.removeprefix(r"\begin{gathered}").removesuffix(
+                r"\end{gathered}"
+            )
+            lines += [part.strip() for part in body.split(r"\\[6pt]")]
+        else:
+            lines.append(body)
+    return lines
 
 
 def click(at: AppTest, key: str, times: int = 1) -> AppTest:

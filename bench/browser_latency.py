@@ -1,0 +1,123 @@
+"""Click-to-updated-chart latency of the EM stepper in real Chromium.
+
+For 500, 2,000 and 20,000 points, clicks "Next" repeatedly and measures the time
+from the click until the narration names the new half-step and the map has been
+redrawn (no stale element left). Prints the median and the 95th percentile.
+Budget (docs/ARCHITECTURE.md): median under 300 ms at 2,000 points, under 1 s at
+20,000. Needs Debian's chromium. Run: ``.venv/bin/python bench/browser_latency.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
+
+from conftest import (  # noqa: E402  (tests/browser/conftest.py)
+    CHROMIUM_ARGS,
+    _free_port,
+    find_chromium,
+    start_streamlit,
+    wait_healthy,
+)
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from streamlit_page import wait_idle  # noqa: E402
+
+from gmm_core import load_preset  # noqa: E402
+
+NARRATION = "[data-testid=stMain] [data-testid=stMarkdownContainer] p strong"
+UPDATED = (
+    """(before) => {
+    const n = document.querySelector('NARRATION');
+    return n !== null && n.textContent !== before
+        && document.querySelectorAll('[data-stale="true"]').length === 0
+        && document.querySelector('.st-key-em_map .js-plotly-plot') !== null;
+}"""
+).replace("NARRATION", NARRATION)
+
+
+def click_latencies(page: Page, clicks: int) -> list[float]:
+    """Milliseconds from each Next click to the redrawn step."""
+    times = []
+    for _ in range(clicks):
+        before = page.locator(NARRATION).first.text_content()
+        button = page.locator(".st-key-em_next").get_by_role("button").first
+        if button.is_disabled():
+            break
+        start = time.perf_counter()
+        button.click()
+        page.wait_for_function(UPDATED, arg=before, timeout=30_000)
+        times.append((time.perf_counter() - start) * 1000.0)
+    return times
+
+
+def open_stepper(page: Page, base: str, n: int, tmp: Path) -> None:
+    """The stepper on the overlapping preset (n <= 3000) or an uploaded CSV."""
+    settings = "n_components=3&covariance_type=full"
+    if n <= 3000:
+        page.goto(f"{base}/EM_stepper?dataset=overlapping&n_samples={n}&{settings}")
+        wait_idle(page, 120_000)
+    else:
+        X = load_preset("overlapping", 3000, 0).X
+        rng = np.random.default_rng(0)
+        big = X[rng.integers(0, len(X), n)] + rng.normal(0, 0.05, (n, 2))
+        path = tmp / f"points_{n}.csv"
+        np.savetxt(path, big, delimiter=",", header="x,y", comments="")
+        page.goto(f"{base}/EM_stepper?{settings}")
+        wait_idle(page, 120_000)
+        page.locator(".st-key-csv_upload input[type=file]").set_input_files(str(path))
+        wait_idle(page, 120_000)
+        page.wait_for_selector(".st-key-em_map .js-plotly-plot", timeout=120_000)
+    page.locator(".st-key-em_tol").get_by_role("slider").first.focus()
+    for _ in range(5):  # tol 1e-3 -> 1e-6 so the trace is long enough to click through
+        page.keyboard.press("ArrowLeft")
+    wait_idle(page, 120_000)
+
+
+def main() -> None:
+    """Measure and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clicks", type=int, default=20)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 20000])
+    args = parser.parse_args()
+    chromium = find_chromium()
+    if chromium is None:
+        sys.exit("No Chromium found: install Debian's `chromium`.")
+    port = _free_port()
+    server = start_streamlit(port)
+    base = f"http://127.0.0.1:{port}"
+    rows = []
+    try:
+        wait_healthy(base, server)
+        with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            for n in args.sizes:
+                page = browser.new_page(viewport={"width": 1440, "height": 1200})
+                open_stepper(page, base, n, Path(tmp))
+                times = sorted(click_latencies(page, args.clicks))
+                page.close()
+                p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+                rows.append((n, len(times), statistics.median(times), p95))
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print("# EM stepper: click to redrawn chart in Chromium\n")
+    print("| points | clicks | median (ms) | p95 (ms) | budget (median) |")
+    print("| ---: | ---: | ---: | ---: | --- |")
+    for n, count, median, p95 in rows:
+        budget = 300 if n <= 2000 else 1000
+        verdict = "within" if median < budget else "OVER"
+        print(f"| {n:,} | {count} | {median:.0f} | {p95:.0f} | {verdict} {budget} ms |")
+
+
+if __name__ == "__main__":
+    main()
