@@ -1,0 +1,40 @@
+"""Covariance shapes: what spherical, diag, full and tied let a hill be."""
+
+import streamlit as st
+
+from gmm_app import shapes_ui as ui
+from gmm_app.sidebar import render_sidebar
+
+st.set_page_config(
+    page_title="Covariance shapes · Fogmap", page_icon="🌫️", layout="wide"
+)
+data = render_sidebar()
+
+st.title("Covariance shapes")
+st.caption(
+    "A hill's covariance is its width and tilt. The **covariance type** decides "
+    "which shapes a hill may take, and how many numbers EM must learn to draw it: "
+    "more freedom fits better, but costs parameters."
+)
+
+ui.read_url()
+settings, projection = ui.settings_row(data)
+
+st.subheader("Four types, one data set")
+fits = ui.fit_all_types(data, settings)
+ui.type_panels(data, fits, settings, projection)
+
+st.subheader("Side by side in numbers")
+ui.comparison_table(data, fits)
+
+st.subheader("Shape sandbox: the closest shape each type can take")
+st.caption(
+    "Shape one hill with the sliders. Beside it, the closest hill each covariance "
+    "type can draw (in colour) over yours (grey, dashed)."
+)
+ui.shape_sandbox()
+
+st.subheader("What goes wrong, and how to fix it")
+ui.singular_demo(data, settings, projection)
+
+ui.write_url(settings)

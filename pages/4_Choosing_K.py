@@ -1,0 +1,46 @@
+"""Choosing K: BIC and AIC weigh how well the hills fit against how many there are."""
+
+import streamlit as st
+
+from gmm_app import choosing_k_ui as ui
+from gmm_app.sidebar import render_sidebar
+
+st.set_page_config(page_title="Choosing K · Fogmap", page_icon="🌫️", layout="wide")
+data = render_sidebar()
+
+st.title("Choosing K")
+st.caption(
+    "More hills always fit the points better, so the likelihood alone always asks "
+    "for more. **BIC** and **AIC** add a charge for every parameter: the K with "
+    "the lowest criterion is the best trade between fit and complexity."
+)
+
+ui.read_url()
+settings = ui.settings_panel(data)
+fits = None
+if not settings.covariance_types:
+    st.info("Choose at least one covariance type to sweep.", icon=":material/tune:")
+else:
+    fits = ui.run_sweep(data, settings)
+
+if fits:
+    sweeps = ui.summary(fits)
+    pick = ui.current_pick(sweeps)
+    ui.verdict_panel(sweeps, data, settings)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        ui.criteria_panel(sweeps, data, settings, pick)
+    with right:
+        ui.chosen_fit_panel(fits, sweeps, data, settings, pick)
+
+    st.subheader("Occam's razor: fit against penalty")
+    ui.razor_panel(sweeps, pick)
+
+    if settings.heldout:
+        st.subheader("Held-out check: does the fit carry over to new points?")
+        ui.heldout_panel(data, settings)
+
+    st.subheader("Every fit in numbers")
+    ui.numbers_table(sweeps, settings)
+
+ui.write_url(settings)
