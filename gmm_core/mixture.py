@@ -198,6 +198,35 @@ def _covariance_shape(
     ]
 
 
+def covariance_parameter_count(
+    n_components: int, n_features: int, covariance_type: CovarianceType
+) -> int:
+    """Free parameters of the covariances alone (scikit-learn's counting).
+
+    Parameters
+    ----------
+    n_components : int
+        K.
+    n_features : int
+        D.
+    covariance_type : {"full", "tied", "diag", "spherical"}
+
+    Returns
+    -------
+    int
+        full K*D(D+1)/2, tied D(D+1)/2, diag K*D, spherical K.
+    """
+    k, d = int(n_components), int(n_features)
+    per_matrix = d * (d + 1) // 2
+    counts = {"full": k * per_matrix, "tied": per_matrix, "diag": k * d, "spherical": k}
+    if covariance_type not in counts:
+        raise FogmapError(
+            f"Unknown covariance type {covariance_type!r}; choose one of "
+            f"{', '.join(COVARIANCE_TYPES)}."
+        )
+    return counts[covariance_type]
+
+
 def n_parameters(params: GMMParams) -> int:
     """Number of free parameters of the mixture (scikit-learn's ``_n_parameters``).
 
@@ -211,13 +240,7 @@ def n_parameters(params: GMMParams) -> int:
         Covariance parameters + K*D means + (K - 1) weights.
     """
     k, d = params.n_components, params.n_features
-    cov_params = {
-        "full": k * d * (d + 1) // 2,
-        "diag": k * d,
-        "tied": d * (d + 1) // 2,
-        "spherical": k,
-    }[params.covariance_type]
-    return cov_params + k * d + k - 1
+    return covariance_parameter_count(k, d, params.covariance_type) + k * d + k - 1
 
 
 ###############################################################################

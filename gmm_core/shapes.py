@@ -23,7 +23,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from gmm_core.errors import FogmapError, check_data
-from gmm_core.mixture import COVARIANCE_TYPES, CovarianceType, GMMParams, _as_2d
+from gmm_core.mixture import (
+    COVARIANCE_TYPES,
+    CovarianceType,
+    GMMParams,
+    _as_2d,
+    covariance_parameter_count,
+)
 
 ###############################################################################
 # Free parameters
@@ -53,39 +59,6 @@ class ParameterCount:
         return self.covariance + self.means + self.weights
 
 
-def covariance_parameters(
-    n_components: int, n_features: int, covariance_type: CovarianceType
-) -> int:
-    """Free parameters of the covariances alone.
-
-    Parameters
-    ----------
-    n_components : int
-        K.
-    n_features : int
-        D.
-    covariance_type : {"full", "tied", "diag", "spherical"}
-
-    Returns
-    -------
-    int
-    """
-    k, d = int(n_components), int(n_features)
-    per_matrix = d * (d + 1) // 2
-    counts = {
-        "spherical": k,
-        "diag": k * d,
-        "full": k * per_matrix,
-        "tied": per_matrix,
-    }
-    if covariance_type not in counts:
-        raise FogmapError(
-            f"Unknown covariance type {covariance_type!r}; choose one of "
-            f"{', '.join(COVARIANCE_TYPES)}."
-        )
-    return counts[covariance_type]
-
-
 def parameter_count(
     n_components: int, n_features: int, covariance_type: CovarianceType
 ) -> ParameterCount:
@@ -106,7 +79,7 @@ def parameter_count(
     """
     k, d = int(n_components), int(n_features)
     return ParameterCount(
-        covariance_parameters(k, d, covariance_type), k * d, max(k - 1, 0)
+        covariance_parameter_count(k, d, covariance_type), k * d, max(k - 1, 0)
     )
 
 
