@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, expect
 from streamlit_page import choose, open_page, real_errors, wait_idle
 
@@ -62,3 +63,22 @@ def test_uploaded_csv_with_html_header_runs_no_script(
         "<img src=x onerror=alert(1)>"
     )
     assert dialogs == []
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("Fog_explorer", "Fog explorer"),
+        ("EM_stepper", "EM stepper"),
+        ("Covariance_shapes", "Covariance shapes"),
+        ("Choosing_K", "Choosing K"),
+    ],
+)
+def test_every_lesson_page_draws_its_charts(
+    page: Page, app_url: str, path: str, heading: str
+) -> None:
+    open_page(page, f"{app_url}/{path}")
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    assert real_errors(page.console_errors) == []  # type: ignore[attr-defined]
