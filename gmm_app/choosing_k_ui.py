@@ -9,7 +9,6 @@ drawn: nothing refits.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,8 +26,9 @@ from gmm_app.choosing_k_figures import (
     razor_chart,
     summarise,
 )
-from gmm_app.figures import Projection, fog_curves, fog_map
+from gmm_app.figures import fog_curves, fog_map
 from gmm_app.text import md_escape
+from gmm_app.widgets import projection_picker, seed_input
 from gmm_core import COVARIANCE_TYPES, Dataset, FogmapError, responsibilities
 from gmm_core.selection import SweepFit, best_per_setting, sweep
 
@@ -159,16 +159,7 @@ def settings_panel(data: Dataset) -> SweepSettings:
             help="EM starts from this many guesses at every K; the best one is "
             "kept, and the band shows how much the others differ.",
         )
-        seed = state.shared_widget(
-            cols[3].number_input,
-            "Seed",
-            min_value=0,
-            max_value=9999,
-            value=0,
-            step=1,
-            key="seed",
-            help="Restart i starts from the guess of seed + i.",
-        )
+        seed = seed_input(cols[3], help="Restart i starts from the guess of seed + i.")
         show_icl = state.shared_widget(
             cols[4].toggle,
             "Show ICL",
@@ -581,33 +572,6 @@ def parameter_breakdown(ctype: str, k: int, d: int) -> tuple[int, int, int, str]
     return k - 1, k * d, cov, formula
 
 
-def _projection_picker(data: Dataset) -> Projection | None:
-    """For data with more than two features, which plane to draw the fit in."""
-    if data.n_features == 1:
-        return None
-    if data.n_features == 2:
-        return Projection.features(data.feature_names)
-    pairs = list(itertools.combinations(range(data.n_features), 2))
-    options = ["pca", *[f"{i},{j}" for i, j in pairs]]
-
-    def label(option: str) -> str:
-        if option == "pca":
-            return "PCA view (the two directions of widest spread)"
-        i, j = (int(a) for a in option.split(","))
-        return f"{data.feature_names[i]} vs {data.feature_names[j]}"
-
-    choice = st.selectbox(
-        f"View ({data.n_features} features; the fit uses them all)",
-        options,
-        format_func=label,
-        key="ck_view",
-    )
-    if choice == "pca":
-        return Projection.pca(data.X)
-    i, j = (int(a) for a in choice.split(","))
-    return Projection.features(data.feature_names, i, j)
-
-
 def chosen_fit_panel(
     fits: tuple[SweepFit, ...],
     sweeps: Sequence[TypeSweep],
@@ -653,7 +617,7 @@ def chosen_fit_panel(
         f"parameters** = {w} weights + {m} mean coordinates + {c} covariance numbers"
     )
     st.caption(f"Covariance numbers: {formula}. The weights sum to 1, so one is free.")
-    projection = _projection_picker(data)
+    projection = projection_picker(data, "ck_view", "the fit")
     if projection is None:
         fig = fog_curves(data.X, fit.params, data.feature_names[0])
     else:

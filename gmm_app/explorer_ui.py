@@ -41,6 +41,7 @@ from gmm_app.explorer_figures import (
 from gmm_app.figures import Projection, fog_curves, plot_text, responsibility_bands
 from gmm_app.stepper_ui import TYPE_LABELS
 from gmm_app.text import hill_name, hill_title, md_escape
+from gmm_app.widgets import k_input, seed_input
 from gmm_core import (
     COVARIANCE_TYPES,
     PRESETS,
@@ -682,14 +683,10 @@ def settings_panel(data: Dataset) -> Settings:
     _clamp_remembered("n_components", 1, k_max)
     with st.container(border=True):
         cols = st.columns([1, 1.6, 0.9, 1.3, 2.4 if data.n_features > 2 else 0.01])
-        k = state.shared_widget(
-            cols[0].number_input,
+        k = k_input(
+            cols[0],
+            data,
             "K (hills and islands)",
-            min_value=1,
-            max_value=k_max,
-            value=min(3, data.n_samples),
-            step=1,
-            key="n_components",
             help="How many clusters both methods look for.",
         )
         ctype = state.shared_widget(
@@ -701,16 +698,7 @@ def settings_panel(data: Dataset) -> Settings:
             help="What shapes a hill may take. K-Means has no such choice: its "
             "islands are always round.",
         )
-        seed = state.shared_widget(
-            cols[2].number_input,
-            "Seed",
-            min_value=0,
-            max_value=9999,
-            value=0,
-            step=1,
-            key="seed",
-            help="Seeds K-Means and the GMM's first restart.",
-        )
+        seed = seed_input(cols[2], help="Seeds K-Means and the GMM's first restart.")
         n_init = state.shared_widget(
             cols[3].slider,
             "GMM restarts",

@@ -6,7 +6,6 @@ K and seed (``st.cache_data``), each with the time it took; every rerun only dra
 
 from __future__ import annotations
 
-import itertools
 import math
 import time
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from gmm_app.equations import matrix
 from gmm_app.figures import Projection, fog_curves, fog_map
 from gmm_app.shapes_figures import collapse_curves, demo_map, sandbox_panel
 from gmm_app.text import hill_name, md_escape
+from gmm_app.widgets import k_input, projection_picker, seed_input
 from gmm_core import (
     COVARIANCE_TYPES,
     Dataset,
@@ -245,14 +245,9 @@ def settings_row(data: Dataset) -> tuple[Settings, Projection | None]:
     with st.container(border=True):
         wide = data.n_features > 2
         cols = st.columns([1, 1.6, 0.9, 2.4])
-        k = state.shared_widget(
-            cols[0].number_input,
-            "K (hills)",
-            min_value=1,
-            max_value=max(1, min(10, data.n_samples)),
-            value=min(3, data.n_samples),
-            step=1,
-            key="n_components",
+        k = k_input(
+            cols[0],
+            data,
             help="How many Gaussian hills each of the four fits looks for.",
         )
         ctype = state.shared_widget(
@@ -264,18 +259,11 @@ def settings_row(data: Dataset) -> tuple[Settings, Projection | None]:
             help="The type the other pages use. All four are fitted here; yours "
             "is marked.",
         )
-        seed = state.shared_widget(
-            cols[2].number_input,
-            "Seed",
-            min_value=0,
-            max_value=9999,
-            value=0,
-            step=1,
-            key="seed",
-            help="Seed of the k-means starts (3 restarts per type).",
+        seed = seed_input(
+            cols[2], help="Seed of the k-means starts (3 restarts per type)."
         )
         with cols[3]:
-            projection = view_picker(data)
+            projection = projection_picker(data, "cs_view", "the fits")
             if not wide:
                 st.caption(
                     f"Each type is fitted with {N_INIT} k-means starts and "
@@ -283,35 +271,6 @@ def settings_row(data: Dataset) -> tuple[Settings, Projection | None]:
                 )
     settings = Settings(int(min(k, data.n_samples)), str(ctype), int(seed))
     return settings, projection
-
-
-def view_picker(data: Dataset) -> Projection | None:
-    """For data with more than two features, which plane the panels show."""
-    if data.n_features == 1:
-        return None
-    if data.n_features == 2:
-        return Projection.features(data.feature_names)
-    pairs = list(itertools.combinations(range(data.n_features), 2))
-    options = ["pca", *[f"{i},{j}" for i, j in pairs]]
-
-    def label(option: str) -> str:
-        if option == "pca":
-            return "PCA view (the two directions of widest spread)"
-        i, j = (int(a) for a in option.split(","))
-        return f"{data.feature_names[i]} vs {data.feature_names[j]}"
-
-    choice = st.selectbox(
-        f"View ({data.n_features} features; the fits use them all)",
-        options,
-        format_func=label,
-        key="cs_view",
-        help="Every fit uses all the features; the panels show one plane, with "
-        "each hill's ellipse as it looks from that plane.",
-    )
-    if choice == "pca":
-        return Projection.pca(data.X)
-    i, j = (int(a) for a in choice.split(","))
-    return Projection.features(data.feature_names, i, j)
 
 
 ###############################################################################

@@ -6,7 +6,6 @@ only move a position kept in session state.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +35,7 @@ from gmm_app.stepping import (
     stop_message,
 )
 from gmm_app.text import hill_name, hill_title, md_escape
+from gmm_app.widgets import k_input, seed_input
 from gmm_core import (
     COVARIANCE_TYPES,
     Dataset,
@@ -118,16 +118,7 @@ def settings_panel(data: Dataset) -> Settings:
     """The settings row; returns the settings chosen."""
     with st.container(border=True):
         cols = st.columns([1, 1.6, 1.6, 0.9, 1.2, 1.2, 1])
-        k = state.shared_widget(
-            cols[0].number_input,
-            "K (hills)",
-            min_value=1,
-            max_value=max(1, min(10, data.n_samples)),
-            value=min(3, data.n_samples),
-            step=1,
-            key="n_components",
-            help="How many Gaussian hills EM looks for.",
-        )
+        k = k_input(cols[0], data, help="How many Gaussian hills EM looks for.")
         ctype = state.shared_widget(
             cols[1].selectbox,
             "Covariance type",
@@ -144,16 +135,7 @@ def settings_panel(data: Dataset) -> Settings:
             key="em_init",
             help="How the first guess places the hills.",
         )
-        seed = state.shared_widget(
-            cols[3].number_input,
-            "Seed",
-            min_value=0,
-            max_value=9999,
-            value=0,
-            step=1,
-            key="seed",
-            help="Another seed, another first guess.",
-        )
+        seed = seed_input(cols[3], help="Another seed, another first guess.")
         reg = state.shared_widget(
             cols[4].select_slider,
             "reg_covar",
@@ -191,35 +173,6 @@ def settings_panel(data: Dataset) -> Settings:
         float(tol),
         int(max_iter),
     )
-
-
-def projection_picker(data: Dataset) -> Projection | None:
-    """For data with more than two features, which plane to look at."""
-    if data.n_features == 1:
-        return None
-    if data.n_features == 2:
-        return Projection.features(data.feature_names)
-    pairs = list(itertools.combinations(range(data.n_features), 2))
-    options = ["pca", *[f"{i},{j}" for i, j in pairs]]
-
-    def label(option: str) -> str:
-        if option == "pca":
-            return "PCA view (the two directions of widest spread)"
-        i, j = (int(a) for a in option.split(","))
-        return f"{data.feature_names[i]} vs {data.feature_names[j]}"
-
-    choice = st.selectbox(
-        f"View ({data.n_features} features; EM uses them all)",
-        options,
-        format_func=label,
-        key="em_view",
-        help="EM fits in every dimension; the chart shows one plane, with each "
-        "hill's ellipse as it looks from that plane.",
-    )
-    if choice == "pca":
-        return Projection.pca(data.X)
-    i, j = (int(a) for a in choice.split(","))
-    return Projection.features(data.feature_names, i, j)
 
 
 def _data_signature(data: Dataset) -> tuple:

@@ -5,6 +5,7 @@ import streamlit as st
 from gmm_app import stepper_ui as ui
 from gmm_app.sidebar import render_sidebar
 from gmm_app.stepping import view_at
+from gmm_app.widgets import projection_picker
 
 st.set_page_config(page_title="EM stepper · Fogmap", page_icon="🌫️", layout="wide")
 data = render_sidebar()
@@ -18,7 +19,7 @@ st.caption(
 
 ui.read_url()
 settings = ui.settings_panel(data)
-projection = ui.projection_picker(data)
+projection = projection_picker(data, "em_view")
 start = ui.chosen_means(data, settings, projection)
 ui.track_settings(data, settings, start)
 trace = (
