@@ -670,17 +670,8 @@ def write_url(settings: Settings, fog: float) -> None:
     )
 
 
-def _clamp_remembered(key: str, low: int, high: int) -> None:
-    """A value remembered for other data may not fit this data's limits."""
-    value = state.remembered(key)
-    if value is not None and not low <= value <= high:
-        state.remember(key, min(max(int(value), low), high))
-
-
 def settings_panel(data: Dataset) -> Settings:
     """K, covariance type, seed, restarts and (for D > 2) the view; returns them."""
-    k_max = max(1, min(10, data.n_samples))
-    _clamp_remembered("n_components", 1, k_max)
     with st.container(border=True):
         cols = st.columns([1, 1.6, 0.9, 1.3, 2.4 if data.n_features > 2 else 0.01])
         k = k_input(

@@ -26,11 +26,16 @@ def k_input(
     int
         Never more than the number of points.
     """
+    k_max = max(1, min(10, data.n_samples))
+    remembered = state.remembered("n_components")
+    if remembered is not None and not 1 <= remembered <= k_max:
+        # A K chosen for other data may not fit this data.
+        state.remember("n_components", min(max(int(remembered), 1), k_max))
     k = state.shared_widget(
         where.number_input,
         label,
         min_value=1,
-        max_value=max(1, min(10, data.n_samples)),
+        max_value=k_max,
         value=min(3, data.n_samples),
         step=1,
         key="n_components",
