@@ -33,7 +33,9 @@ VALLEY_FILL = "rgba(62, 76, 89, 0.30)"
 VALLEY_LINE = "#3E4C59"
 BORDER_COLOUR = "#1F2933"
 # Red (unsure) through yellow to green (sure), as the lesson asks.
-CONFIDENCE_SCALE = "RdYlGn"
+# Red (unsure) - yellow - green (sure), spelt out: Streamlit's chart theme replaces
+# named Plotly colour scales with its own.
+CONFIDENCE_SCALE = [[0.0, "#D73027"], [0.5, "#FEE08B"], [1.0, "#1A9850"]]
 HILLS_SCALE = [
     [0.0, "#F5F7FA"],
     [0.25, "#D9F0D3"],

@@ -26,6 +26,8 @@ from streamlit_page import wait_idle  # noqa: E402
 from gmm_app.navigation import available_pages  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
+# A view worth showing on each page (the URL carries it).
+VIEWS = {"pages/2_EM_stepper.py": "?dataset=overlapping&em_step=3"}
 
 
 def url_path(script: str) -> str:
@@ -53,7 +55,7 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 1500})
             for info in available_pages():
-                page.goto(f"{base}/{url_path(info.path)}")
+                page.goto(f"{base}/{url_path(info.path)}{VIEWS.get(info.path, '')}")
                 wait_idle(page)
                 page.wait_for_timeout(800)  # let Plotly finish its transitions
                 name = "home" if info.path == "app.py" else url_path(info.path).lower()
