@@ -16,7 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from gmm_app.figures import _GRID, FigureBuilder, _layout, colour, plot_text
+from gmm_app.figures import (
+    _GRID,
+    FigureBuilder,
+    _layout,
+    colour,
+    plot_text,
+    unit_span,
+)
 from gmm_core.selection import SweepFit, best_per_setting
 
 CRITERION_COLOURS = {"BIC": "#0072B2", "AIC": "#D55E00", "ICL": "#009E73"}
@@ -223,7 +230,7 @@ def _domains(
         r, c = divmod(idx, columns)
         x0 = c * (width + gap_x)
         y1 = 1 - r * (height + gap_y)
-        out.append(([x0, x0 + width], [y1 - height, y1]))
+        out.append((unit_span(x0, x0 + width), unit_span(y1 - height, y1)))
     return out
 
 

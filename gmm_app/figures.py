@@ -132,6 +132,12 @@ def _layout(fig: FigureBuilder, **kwargs: object) -> go.Figure:
     return go.Figure(data=fig.data, layout=settings, _validate=False)
 
 
+def unit_span(start: float, end: float) -> list[float]:
+    """An axis domain inside [0, 1]: arithmetic can leave -1e-16, which Plotly
+    refuses."""
+    return [min(max(round(v, 9), 0.0), 1.0) for v in (start, end)]
+
+
 def ellipse_xy(
     mean: np.ndarray, cov: np.ndarray, n_sigma: float = 1.0, n_points: int = 80
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -828,10 +834,10 @@ def restart_gallery(
         y1 = 1 - r * (height + gap_y)
         axis = dict(showticklabels=False, **_GRID)
         layout[f"xaxis{suffix}"] = dict(
-            domain=[x0, x0 + width], anchor=f"y{suffix}", **axis
+            domain=unit_span(x0, x0 + width), anchor=f"y{suffix}", **axis
         )
         layout[f"yaxis{suffix}"] = dict(
-            domain=[y1 - height, y1], anchor=f"x{suffix}", **axis
+            domain=unit_span(y1 - height, y1), anchor=f"x{suffix}", **axis
         )
         fig.add_annotation(
             text=plot_text(title),

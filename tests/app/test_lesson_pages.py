@@ -143,6 +143,16 @@ def test_choosing_k_plots_bic_and_aic_that_equal_scikit_learns() -> None:
     )
 
 
+def test_choosing_k_with_every_covariance_type_draws_a_panel_each() -> None:
+    at = open_page("k")
+    at.multiselect(key="ck_types").set_value(["full", "tied", "diag", "spherical"])
+    at.slider(key="ck_k_max").set_value(10).run()
+    figures = assert_clean(at)
+    table = next(df.value for df in at.dataframe if "BIC" in df.value.columns)
+    assert set(table["covariance type"]) == {"full", "tied", "diag", "spherical"}
+    assert {"BIC", "AIC"} <= trace_names(figures)
+
+
 def test_choosing_k_marks_the_true_k_only_when_known() -> None:
     at = open_page("k")
     assert "true K" in trace_names(plotly_figures(at))
