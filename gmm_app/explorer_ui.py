@@ -1155,7 +1155,7 @@ def outlier_panel(data: Dataset, an: Analysis) -> Outliers:
     count = len(indices)
     st.markdown(
         f"**{count} of {data.n_samples:,} points** are outliers: their log-density "
-        f"is below **{threshold:.2f}**, the {percent:g}th percentile. They are "
+        f"is below **{threshold:.2f}**, the {percent:g}% cut-off. They are "
         "ringed on the map."
     )
     st.plotly_chart(
