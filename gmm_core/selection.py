@@ -145,7 +145,7 @@ def sweep(
     *,
     n_init: int = 3,
     seed: int = 0,
-    init: InitMethod = "k-means++",
+    init: InitMethod = "kmeans",
     reg_covar: float = 1e-6,
     tol: float = 1e-3,
     max_iter: int = 100,
