@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 import streamlit as st
-from threadpoolctl import threadpool_limits
 
 from gmm_app import state
 from gmm_app.equations import matrix
@@ -33,11 +32,14 @@ from gmm_core.selection import Criteria, criteria
 from gmm_core.shapes import (
     closest_covariance,
     covariance_from_spreads,
+    feature_spreads,
     few_points,
     kl_divergence,
     narrowest_variance,
     parameter_count,
     sample_hill,
+    spread_ratio,
+    standardise,
     with_constant_feature,
 )
 
@@ -65,6 +67,8 @@ COVARIANCE_PART = {
 N_INIT = 3
 REG_COVAR = 1e-6
 URL_KEYS = ("n_components", "covariance_type", "seed")
+# Above this ratio of the widest to the narrowest feature, suggest standardising.
+UNEVEN_SPREADS = 4.0
 
 
 def type_label(covariance_type: str) -> str:
@@ -155,20 +159,17 @@ def timed_fit(
         fit took when it ran.
     """
     _warm_up()
-    # One thread: on teaching-sized data, K-Means' OpenMP threads only wait on
-    # each other, and on a busy machine that made a fit 20 times slower.
-    with threadpool_limits(1):
-        start = time.perf_counter()
-        result = fit(
-            X,
-            n_components,
-            covariance_type=covariance_type,  # type: ignore[arg-type]
-            init="kmeans",
-            n_init=n_init,
-            seed=seed,
-            reg_covar=reg_covar,
-        )
-        seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    result = fit(
+        X,
+        n_components,
+        covariance_type=covariance_type,  # type: ignore[arg-type]
+        init="kmeans",
+        n_init=n_init,
+        seed=seed,
+        reg_covar=reg_covar,
+    )
+    seconds = time.perf_counter() - start
     best = result.best
     return TypeFit(
         covariance_type,
@@ -240,10 +241,18 @@ def write_url(settings: Settings) -> None:
     )
 
 
-def settings_row(data: Dataset) -> tuple[Settings, Projection | None]:
-    """K, the student's covariance type, the seed and (D > 2) the view."""
+def settings_row(data: Dataset) -> tuple[Settings, Dataset, Projection | None]:
+    """K, the covariance type, the seed, standardising and (D > 2) the view.
+
+    Returns
+    -------
+    settings : Settings
+    shown : Dataset
+        The data the page fits: ``data`` itself, or standardised.
+    projection : Projection or None
+        The plane the panels show (None for one feature).
+    """
     with st.container(border=True):
-        wide = data.n_features > 2
         cols = st.columns([1, 1.6, 0.9, 2.4])
         k = k_input(
             cols[0],
@@ -263,14 +272,44 @@ def settings_row(data: Dataset) -> tuple[Settings, Projection | None]:
             cols[2], help="Seed of the k-means starts (3 restarts per type)."
         )
         with cols[3]:
-            projection = projection_picker(data, "cs_view", "the fits")
-            if not wide:
-                st.caption(
-                    f"Each type is fitted with {N_INIT} k-means starts and "
-                    f"reg_covar = {REG_COVAR:g}; the best start is drawn."
-                )
+            scaled = data.n_features > 1 and st.toggle(
+                "Standardise the features",
+                key="cs_standardise",
+                help="Rescale every feature to mean 0 and spread 1 before fitting. "
+                "Spherical and diag hills are round or upright in the data's own "
+                "units, so the units change what they can fit.",
+            )
+            shown = standardised(data) if scaled else data
+            projection = projection_picker(shown, "cs_view", "the fits")
+            st.caption(
+                f"Each type is fitted with {N_INIT} k-means starts and "
+                f"reg_covar = {REG_COVAR:g}; the best start is drawn."
+            )
     settings = Settings(int(min(k, data.n_samples)), str(ctype), int(seed))
-    return settings, projection
+    ratio = spread_ratio(data.X)
+    if not scaled and ratio > UNEVEN_SPREADS:
+        spreads = feature_spreads(data.X)
+        wide, narrow = int(spreads.argmax()), int(spreads.argmin())
+        st.info(
+            f"Your features' spreads differ **{ratio:.0f}-fold** "
+            f"(*{md_escape(data.feature_names[wide])}* against "
+            f"*{md_escape(data.feature_names[narrow])}*). A spherical hill is "
+            "round in these units, so it must be as wide as the widest feature in "
+            "every direction. Switch on **Standardise the features** to compare "
+            "the types on equal footing.",
+            icon=":material/straighten:",
+        )
+    return settings, shown, projection
+
+
+def standardised(data: Dataset) -> Dataset:
+    """``data`` with every feature rescaled to mean 0 and spread 1."""
+    return replace(
+        data,
+        name=f"{data.name} (standardised)",
+        X=standardise(data.X),
+        feature_names=tuple(f"{n} (standardised)" for n in data.feature_names),
+    )
 
 
 ###############################################################################
@@ -321,6 +360,12 @@ def type_panels(
             "their parameter counts agree. Only **tied** differs: every hill gets "
             "the same width.",
             icon=":material/info:",
+        )
+    if projection is not None and np.count_nonzero(projection.matrix) > 2:
+        st.caption(
+            "In the PCA view even diag and spherical hills can look tilted or "
+            "stretched: each ellipse is the hill as seen from that plane, and the "
+            "fits are upright and round in the features themselves."
         )
     rows = (TYPES[:2], TYPES[2:])
     for row in rows:
@@ -438,7 +483,11 @@ def comparison_table(data: Dataset, fits: dict[str, TypeFit | str]) -> None:
     if not by_bic:
         return
     best_bic = by_bic[0]
-    same = " (equal scores: the same model here)" if len(by_bic) > 1 else ""
+    same = (
+        " (equal scores: the same model here)"
+        if len(by_bic) > 1
+        else f" ({PICTURES[best_bic]})"
+    )
     words = f"BIC prefers {_bold_list(by_bic)}{same}"
     if by_aic != by_bic:
         words += (
@@ -556,13 +605,18 @@ def shape_sandbox() -> None:
                 rf"\begin{{aligned}} S &= {SANDBOX_FORMULA[ctype]} \\"
                 rf" &= {matrix(closest)} \end{{aligned}}"
             )
-            st.markdown(SANDBOX_TEXT[ctype] + " " + _loss_words(lost))
+            st.markdown(SANDBOX_TEXT[ctype] + " " + _loss_words(ctype, lost))
 
 
-def _loss_words(lost: float) -> str:
-    if lost < 5e-4:
-        return "Lost: **nothing**."
-    return f"Lost: **{lost:.3f} nats per point**."
+def _loss_words(covariance_type: str, lost: float) -> str:
+    """How much the closest shape loses, in words."""
+    if lost >= 5e-4:
+        return f"Lost: **{lost:.3f} nats per point**."
+    why = {
+        "spherical": " (your hill is round)",
+        "diag": " (your hill is not tilted)",
+    }.get(covariance_type, "")
+    return f"Lost: **nothing**{why}."
 
 
 ###############################################################################

@@ -307,3 +307,62 @@ def narrowest_variance(params: GMMParams) -> float:
         hill has (almost) no width in some direction.
     """
     return float(np.linalg.eigvalsh(params.full_covariances()).min())
+
+
+###############################################################################
+# Units: spherical hills are round in the data's own units
+
+
+def feature_spreads(X: np.ndarray) -> np.ndarray:
+    """Standard deviation of every feature.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+
+    Returns
+    -------
+    ndarray of shape (D,)
+    """
+    return check_data(_as_2d(X)).std(axis=0)
+
+
+def spread_ratio(X: np.ndarray) -> float:
+    """How many times wider the widest feature is than the narrowest.
+
+    A spherical hill is round in the data's units, so when this is large it must
+    be as wide as the widest feature in every direction.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+
+    Returns
+    -------
+    float
+        1 for one feature, or when fewer than two features vary.
+    """
+    spreads = feature_spreads(X)
+    varying = spreads[spreads > 1e-12 * max(float(spreads.max()), 1e-300)]
+    if varying.size < 2:
+        return 1.0
+    return float(varying.max() / varying.min())
+
+
+def standardise(X: np.ndarray) -> np.ndarray:
+    """Every feature to mean 0 and standard deviation 1.
+
+    A feature that never changes is only centred (it stays constant, at 0).
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+
+    Returns
+    -------
+    ndarray of shape (N, D)
+    """
+    X = check_data(_as_2d(X))
+    spreads = X.std(axis=0)
+    scale = np.where(spreads > 1e-12 * np.abs(X).max(axis=0), spreads, 1.0)
+    return (X - X.mean(axis=0)) / scale

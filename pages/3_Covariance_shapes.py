@@ -18,14 +18,14 @@ st.caption(
 )
 
 ui.read_url()
-settings, projection = ui.settings_row(data)
+settings, shown, projection = ui.settings_row(data)
 
 st.subheader("Four types, one data set")
-fits = ui.fit_all_types(data, settings)
-ui.type_panels(data, fits, settings, projection)
+fits = ui.fit_all_types(shown, settings)
+ui.type_panels(shown, fits, settings, projection)
 
 st.subheader("Side by side in numbers")
-ui.comparison_table(data, fits)
+ui.comparison_table(shown, fits)
 
 st.subheader("Shape sandbox: the closest shape each type can take")
 st.caption(
@@ -35,6 +35,6 @@ st.caption(
 ui.shape_sandbox()
 
 st.subheader("What goes wrong, and how to fix it")
-ui.singular_demo(data, settings, projection)
+ui.singular_demo(shown, settings, projection)
 
 ui.write_url(settings)
