@@ -68,6 +68,11 @@ def hills(k: int) -> str:
     return f"{k} hill" if k == 1 else f"{k} hills"
 
 
+def _count(n: int, thing: str) -> str:
+    """ "1 weight", "6 mean coordinates"."""
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+
+
 def _number(value: float) -> str:
     return f"{value:,.1f}"
 
@@ -614,9 +619,15 @@ def chosen_fit_panel(
     w, m, c, formula = parameter_breakdown(ctype, k, d)
     st.markdown(
         f"**{hills(k).capitalize()}, {ctype} covariance: {crit.n_parameters} free "
-        f"parameters** = {w} weights + {m} mean coordinates + {c} covariance numbers"
+        f"parameters** = {_count(w, 'weight')} + {_count(m, 'mean coordinate')} + "
+        f"{_count(c, 'covariance number')}"
     )
-    st.caption(f"Covariance numbers: {formula}. The weights sum to 1, so one is free.")
+    weights_note = (
+        "The single weight is always 1, so it is not free."
+        if k == 1
+        else f"The {k} weights sum to 1, so only {k - 1} of them are free."
+    )
+    st.caption(f"Covariance numbers: {formula}. {weights_note}")
     projection = projection_picker(data, "ck_view", "the fit")
     if projection is None:
         fig = fog_curves(data.X, fit.params, data.feature_names[0])
