@@ -5,18 +5,19 @@ import streamlit as st
 from gmm_app.data import fitted_mixture
 from gmm_app.figures import fog_curves, fog_map, surveyor_loop
 from gmm_app.navigation import available_pages
-from gmm_app.sidebar import render_sidebar
+from gmm_app.sidebar import HOME_FIT_LIMIT, page_data, render_sidebar
 from gmm_app.text import fog_sentence, hill_name, md_escape
 from gmm_core import FogmapError, responsibilities
 
 st.set_page_config(page_title="Fogmap", page_icon="🌫️", layout="wide")
-data = render_sidebar()
+active = render_sidebar()
 
 st.title("Fogmap: finding hills in the fog")
 st.markdown(
     "Fogmap teaches **Gaussian Mixture Models** and the **Expectation-Maximization "
     "(EM)** algorithm by letting you watch them work, one step at a time."
 )
+data = page_data(active, HOME_FIT_LIMIT)
 
 left, right = st.columns([2, 3], gap="large")
 with left:

@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from gmm_app import state
 from gmm_app.data import preset_data
 from gmm_app.navigation import available_pages
 from gmm_app.text import md_escape
-from gmm_core import PRESETS, Dataset, FogmapError, read_table
+from gmm_core import (
+    PRESETS,
+    Dataset,
+    FogmapError,
+    read_table,
+    subsample,
+    text_columns,
+    with_labels,
+)
+from gmm_core.shapes import spread_ratio, standardise
 
 UPLOAD = "upload"
 _UPLOADED = "fog.upload"
 _UPLOAD_ERROR = "fog.upload_error"
 DEFAULT_DATASET = "blobs"
+# Charts draw at most this many points (a seeded sample) so browsers stay quick.
+DRAW_LIMIT = 5_000
+# The most rows each page fits (above it, a seeded sample, said on the page).
+STEPPER_FIT_LIMIT = 20_000
+EXPLORER_FIT_LIMIT = 20_000
+SWEEP_FIT_LIMIT = 5_000
+HOME_FIT_LIMIT = 5_000
+# Above this ratio of the widest to the narrowest column, suggest standardising.
+SCALE_WARNING = 10.0
+_NO_LABELS = "(none)"
 
 
 def render_sidebar() -> Dataset:
@@ -46,8 +67,16 @@ def _on_upload() -> None:
     except FogmapError as exc:
         st.session_state[_UPLOAD_ERROR] = str(exc)
         return
+    except Exception as exc:  # a file pandas chokes on in a new way
+        st.session_state[_UPLOAD_ERROR] = (
+            f"Fogmap could not read {file.name} ({type(exc).__name__}). Save it as "
+            "CSV with a header row and one row of numbers per line, and try again."
+        )
+        return
     st.session_state[_UPLOADED] = data
     state.remember("dataset", UPLOAD)
+    state.forget("label_column")
+    state.forget("standardise")
 
 
 def _on_dataset_change() -> None:
@@ -88,7 +117,7 @@ def _data_source() -> Dataset:
         help="A preset to explore, or the file you uploaded below.",
     )
     if key == UPLOAD and uploaded is not None:
-        data = uploaded
+        data = _upload_controls(uploaded)
         state.write_url({}, _DATA_URL)  # a file cannot travel in a link
     else:
         data = _preset_controls(key)
@@ -101,9 +130,92 @@ def _data_source() -> Dataset:
     )
     error = st.session_state.get(_UPLOAD_ERROR)
     if error:
-        st.error(md_escape(error), icon=":material/error:")
+        still = f" Still showing: {md_escape(data.name)}."
+        st.error(md_escape(error) + still, icon=":material/error:")
     _describe(data)
     return data
+
+
+def _upload_controls(uploaded: Dataset) -> Dataset:
+    """Known labels and standardising, for the student's own file."""
+    data = uploaded
+    labels = text_columns(uploaded)
+    if labels:
+        options = [_NO_LABELS, *labels]
+        if state.remembered("label_column") not in options:
+            state.forget("label_column")
+        column = state.shared_widget(
+            st.selectbox,
+            "Known groups (a text column)",
+            options,
+            key="label_column",
+            help="If a text column already says which group each row is in, Fogmap "
+            "compares the fitted hills with it (adjusted Rand index).",
+        )
+        if column != _NO_LABELS:
+            data = with_labels(uploaded, column)
+    ratio = spread_ratio(uploaded.X)
+    scaled = state.shared_widget(
+        st.toggle,
+        "Standardise the columns",
+        value=False,
+        key="standardise",
+        help="Rescale every column to mean 0 and spread 1, so a column measured "
+        "in big units does not decide the hills on its own.",
+    )
+    if ratio >= SCALE_WARNING and not scaled:
+        st.info(
+            f"One column spreads {ratio:,.0f}× wider than another: the hills will "
+            "follow the wide one. Standardising puts the columns on one scale.",
+            icon=":material/straighten:",
+        )
+    if scaled:
+        data = replace(
+            data,
+            X=standardise(data.X),
+            notes=(*data.notes, "Columns standardised: mean 0, spread 1."),
+        )
+    return data
+
+
+def page_data(data: Dataset, fit_limit: int) -> Dataset:
+    """Name the active data on the page, and the seeded sample the page fits.
+
+    Parameters
+    ----------
+    data : Dataset
+        The active data (from :func:`render_sidebar`).
+    fit_limit : int
+        The most rows this page fits; above it, a seeded sample.
+
+    Returns
+    -------
+    Dataset
+        ``data``, or a seeded sample of ``fit_limit`` of its rows.
+    """
+    work = subsample(data, fit_limit)
+    if data.rows_read is not None:
+        rows = f"{data.n_samples:,} of {data.rows_read:,} rows used"
+    else:
+        rows = f"{data.n_samples:,} points"
+    names = ", ".join(md_escape(n) for n in data.feature_names[:6])
+    if data.n_features > 6:
+        names += f", … ({data.n_features - 6} more)"
+    columns = "1 column" if data.n_features == 1 else f"{data.n_features} columns"
+    text = (
+        f":material/table_chart: **Data:** {md_escape(data.name)} · {rows} · "
+        f"{columns}: {names}"
+    )
+    if work is not data:
+        text += (
+            f". This page fits a seeded sample of {work.n_samples:,} rows so it "
+            "stays quick"
+        )
+    if work.n_samples > DRAW_LIMIT:
+        text += f". Charts draw {DRAW_LIMIT:,} of the points (a seeded sample)"
+    with st.container(key="active_data"):
+        st.caption(text + ".")
+    return work
 
 
 def _preset_controls(key: str) -> Dataset:

@@ -21,7 +21,14 @@ from gmm_core.mixture import (
     responsibilities,
     score_samples,
 )
-from gmm_core.tabular import read_table
+from gmm_core.tabular import (
+    read_table,
+    soft_assignment_table,
+    spreadsheet_safe,
+    subsample,
+    text_columns,
+    with_labels,
+)
 
 __all__ = [
     "COVARIANCE_TYPES",
@@ -48,4 +55,9 @@ __all__ = [
     "read_table",
     "responsibilities",
     "score_samples",
+    "soft_assignment_table",
+    "spreadsheet_safe",
+    "subsample",
+    "text_columns",
+    "with_labels",
 ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
+import pandas as pd
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,6 +34,13 @@ class Dataset:
         Where the data comes from, for shipped or bundled data.
     notes : tuple of str
         What happened while reading it (dropped rows, skipped columns).
+    rows_read : int or None
+        For a file: how many data rows it had (used or not).
+    table : pandas.DataFrame or None
+        For a file: the used rows with every column as read (text too), row i
+        matching ``X[i]``; what the export writes back.
+    sample_of : int or None
+        When these are a seeded subsample: how many rows the full data has.
     """
 
     name: str
@@ -43,6 +51,9 @@ class Dataset:
     description: str = ""
     source: str | None = None
     notes: tuple[str, ...] = ()
+    rows_read: int | None = None
+    table: pd.DataFrame | None = None
+    sample_of: int | None = None
 
     @property
     def n_samples(self) -> int:

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from gmm_app import explorer_ui as ui
-from gmm_app.sidebar import render_sidebar
+from gmm_app.sidebar import EXPLORER_FIT_LIMIT, page_data, render_sidebar
 
 st.set_page_config(page_title="Fog explorer · Fogmap", page_icon="🌫️", layout="wide")
-data = render_sidebar()
+active = render_sidebar()
 
 st.title("Fog explorer")
 st.caption(
@@ -14,6 +14,7 @@ st.caption(
     "A **Gaussian mixture** maps *hills in the fog*: every point a little on each "
     "hill. Same data, same K, side by side."
 )
+data = page_data(active, EXPLORER_FIT_LIMIT)
 ui.limit_note()
 
 ui.read_url()

@@ -3,12 +3,12 @@
 import streamlit as st
 
 from gmm_app import stepper_ui as ui
-from gmm_app.sidebar import render_sidebar
+from gmm_app.sidebar import STEPPER_FIT_LIMIT, page_data, render_sidebar
 from gmm_app.stepping import view_at
 from gmm_app.widgets import projection_picker
 
 st.set_page_config(page_title="EM stepper · Fogmap", page_icon="🌫️", layout="wide")
-data = render_sidebar()
+active = render_sidebar()
 
 st.title("EM stepper")
 st.caption(
@@ -16,6 +16,7 @@ st.caption(
     "which hill it belongs to; the **M-step** moves and reshapes the hills. Go "
     "forward, back, scrub or play."
 )
+data = page_data(active, STEPPER_FIT_LIMIT)
 
 ui.read_url()
 settings = ui.settings_panel(data)

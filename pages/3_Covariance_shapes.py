@@ -3,12 +3,12 @@
 import streamlit as st
 
 from gmm_app import shapes_ui as ui
-from gmm_app.sidebar import render_sidebar
+from gmm_app.sidebar import SWEEP_FIT_LIMIT, page_data, render_sidebar
 
 st.set_page_config(
     page_title="Covariance shapes · Fogmap", page_icon="🌫️", layout="wide"
 )
-data = render_sidebar()
+active = render_sidebar()
 
 st.title("Covariance shapes")
 st.caption(
@@ -16,6 +16,7 @@ st.caption(
     "which shapes a hill may take, and how many numbers EM must learn to draw it: "
     "more freedom fits better, but costs parameters."
 )
+data = page_data(active, SWEEP_FIT_LIMIT)
 
 ui.read_url()
 settings, shown, projection = ui.settings_row(data)

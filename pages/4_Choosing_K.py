@@ -3,10 +3,10 @@
 import streamlit as st
 
 from gmm_app import choosing_k_ui as ui
-from gmm_app.sidebar import render_sidebar
+from gmm_app.sidebar import SWEEP_FIT_LIMIT, page_data, render_sidebar
 
 st.set_page_config(page_title="Choosing K · Fogmap", page_icon="🌫️", layout="wide")
-data = render_sidebar()
+active = render_sidebar()
 
 st.title("Choosing K")
 st.caption(
@@ -14,6 +14,7 @@ st.caption(
     "for more. **BIC** and **AIC** add a charge for every parameter: the K with "
     "the lowest criterion is the best trade between fit and complexity."
 )
+data = page_data(active, SWEEP_FIT_LIMIT)
 
 ui.read_url()
 settings = ui.settings_panel(data)

@@ -69,14 +69,14 @@ def test_a_text_column_is_skipped_and_named_in_the_notes():
 def test_rows_with_missing_values_are_dropped_and_counted():
     ds = read(b"x,y\n1,2\n,4\n5,6\n7,\n9,10\nnan,3\n")
     np.testing.assert_array_equal(ds.X, [[1, 2], [5, 6], [9, 10]])
-    assert any("Dropped 3 row(s)" in n for n in ds.notes)
+    assert any("Dropped 3 rows: 3 with a gap" in n for n in ds.notes), ds.notes
     assert "3 of 6 rows" in ds.description
 
 
 def test_infinite_values_are_dropped_like_missing_ones():
     ds = read(b"x,y\n1,2\ninf,4\n5,-inf\n7,8\n")
     np.testing.assert_array_equal(ds.X, [[1, 2], [7, 8]])
-    assert any("Dropped 2 row(s)" in n for n in ds.notes)
+    assert "Dropped 2 rows: 2 with an infinite value." in ds.notes
     assert np.all(np.isfinite(ds.X))
 
 
@@ -84,7 +84,7 @@ def test_a_stray_word_in_a_numeric_column_drops_only_its_row():
     ds = read(b"x,y\n1,2\n3,oops\n5,6\n7,8\n")
     assert ds.feature_names == ("x", "y")
     np.testing.assert_array_equal(ds.X, [[1, 2], [5, 6], [7, 8]])
-    assert any("Dropped 1 row(s)" in n for n in ds.notes)
+    assert "Dropped 1 row: 1 with text where a number belongs." in ds.notes
 
 
 def test_a_constant_column_is_dropped_and_noted():
@@ -107,10 +107,13 @@ def test_a_single_numeric_column_keeps_its_name():
         (b"x,y\n", "no rows"),
         (b"x,y", "no rows"),
         (b"name,city\nann,paris\nbob,rome\n", "no column of numbers"),
-        (b"x,y\n1,2\n", "fewer than 2 usable rows"),
-        (b"x,y\n1,2\n,\nfoo,bar\n", "fewer than 2 usable rows"),
-        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + b"\x00" * 64, "binary"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
+        (b"x,y\n1,2\n", "needs at least 2"),
+        (b"x,y\n1,2\n,\nfoo,bar\n", "needs at least 2"),
+        (
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + b"\x00" * 64,
+            "Excel workbook",
+        ),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "PNG image"),
     ],
     ids=[
         "empty",
