@@ -22,6 +22,7 @@ from gmm_app.figures import (
     FigureBuilder,
     _layout,
     colour,
+    drawn_mask,
     ellipse_xy,
     marker,
 )
@@ -150,6 +151,17 @@ def _point_trace(
 
     ``customdata`` rows are [point index, P(hill A), ..., P(hill K), *extra].
     """
+    keep = drawn_mask(len(view.xy))[idx]
+    if not keep.all():  # a big file: draw the seeded sample every chart draws
+        idx = idx[keep]
+        y = None if y is None else np.asarray(y)[keep]
+        extra = None if extra is None else np.asarray(extra)[keep]
+        marker_style = {
+            key: value[keep]
+            if isinstance(value, np.ndarray) and len(value) == len(keep)
+            else value
+            for key, value in marker_style.items()
+        }
     custom = [idx[:, None].astype(np.float64), view.probs[idx]]
     if extra is not None:
         custom.append(np.asarray(extra, dtype=np.float64).reshape(len(idx), -1))

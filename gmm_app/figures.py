@@ -41,12 +41,40 @@ MARKERS = (
     "x",
 )
 WEBGL_ABOVE = 600
+# Charts draw at most this many points (a seeded sample): more only slows the
+# browser and hides nothing a student could see.
+DRAW_LIMIT = 5_000
 FONT = dict(family="Source Sans Pro, Helvetica, Arial, sans-serif", size=15)
 
 
 def plot_text(text: str) -> str:
     """Text from the student's data, made safe for Plotly (which renders some HTML)."""
     return html.escape(str(text), quote=False)
+
+
+def drawn_points(n_points: int, limit: int = DRAW_LIMIT) -> np.ndarray:
+    """Which of ``n_points`` points a chart draws: all, or a seeded sample.
+
+    Parameters
+    ----------
+    n_points : int
+    limit : int
+
+    Returns
+    -------
+    ndarray of int, shape (min(n_points, limit),)
+        Sorted indices; the same for the same ``n_points`` on every chart.
+    """
+    if n_points <= limit:
+        return np.arange(n_points)
+    return np.sort(np.random.default_rng(0).choice(n_points, limit, replace=False))
+
+
+def drawn_mask(n_points: int, limit: int = DRAW_LIMIT) -> np.ndarray:
+    """:func:`drawn_points` as a boolean mask of shape (n_points,)."""
+    mask = np.zeros(n_points, dtype=bool)
+    mask[drawn_points(n_points, limit)] = True
+    return mask
 
 
 def _fog_hover(k: int, k_count: int) -> str:
@@ -255,16 +283,17 @@ def fog_map(
     # Above a few hundred points SVG markers make the browser slow: WebGL draws them.
     points_type = "scattergl" if len(xy) > WEBGL_ABOVE else "scatter"
     fig = FigureBuilder()
+    shown = drawn_points(len(xy))
     if resp is None:
         fig.add_trace(
             dict(
                 type=points_type,
-                x=xy[:, 0],
-                y=xy[:, 1],
+                x=xy[shown, 0],
+                y=xy[shown, 1],
                 mode="markers",
                 name="points (not asked yet)",
                 marker=dict(color="#7B8794", size=7, opacity=0.6),
-                customdata=np.arange(len(xy))[:, None],
+                customdata=shown[:, None],
                 hovertemplate="point %{customdata[0]}<extra></extra>",
             )
         )
@@ -272,7 +301,7 @@ def fog_map(
         label = resp.argmax(axis=1)
         confidence = resp.max(axis=1)
         for k in range(k_count):
-            mine = np.flatnonzero(label == k)
+            mine = shown[label[shown] == k]
             fig.add_trace(
                 dict(
                     type=points_type,
@@ -756,10 +785,14 @@ def kmeans_map(
     """
     fig = FigureBuilder()
     k_count = centers.shape[0]
+    xy = xy[drawn_points(len(xy))]
+    if labels is not None:
+        labels = labels[drawn_points(len(labels))]
+    points_type = "scattergl" if len(xy) > WEBGL_ABOVE else "scatter"
     if labels is None:
         fig.add_trace(
             dict(
-                type="scatter",
+                type=points_type,
                 x=xy[:, 0],
                 y=xy[:, 1],
                 mode="markers",
@@ -772,7 +805,7 @@ def kmeans_map(
             mine = labels == k
             fig.add_trace(
                 dict(
-                    type="scatter",
+                    type=points_type,
                     x=xy[mine, 0],
                     y=xy[mine, 1],
                     mode="markers",
@@ -822,6 +855,7 @@ def restart_gallery(
     go.Figure
     """
     rows = max(1, math.ceil(len(runs) / columns))
+    shown = drawn_points(len(xy), DRAW_LIMIT // 2)  # several panels share the page
     gap_x, gap_y = 0.03, 0.12 / rows
     width = (1 - gap_x * (columns - 1)) / columns
     height = (1 - gap_y * (rows - 1)) / rows
@@ -853,7 +887,7 @@ def restart_gallery(
         means = projection.points(params.means)
         covs = projection.covariances(params)
         for k in range(params.n_components):
-            mine = labels == k
+            mine = shown[labels[shown] == k]
             fig.add_trace(
                 dict(
                     type="scattergl",

@@ -8,6 +8,7 @@ import streamlit as st
 
 from gmm_app import state
 from gmm_app.data import preset_data
+from gmm_app.figures import DRAW_LIMIT
 from gmm_app.navigation import available_pages
 from gmm_app.text import md_escape
 from gmm_core import (
@@ -25,8 +26,6 @@ UPLOAD = "upload"
 _UPLOADED = "fog.upload"
 _UPLOAD_ERROR = "fog.upload_error"
 DEFAULT_DATASET = "blobs"
-# Charts draw at most this many points (a seeded sample) so browsers stay quick.
-DRAW_LIMIT = 5_000
 # The most rows each page fits (above it, a seeded sample, said on the page).
 STEPPER_FIT_LIMIT = 20_000
 EXPLORER_FIT_LIMIT = 20_000

@@ -40,6 +40,7 @@ if analysis is not None:
         selected = ui.main_map(analysis, maps, fog, outliers, background)
     st.markdown("**Soft assignments, point by point**")
     ui.selection_panel(data, analysis, fog, outliers, selected)
+    ui.export_panel(active, analysis, outliers)
 
     st.subheader("The smoothie recipe")
     ui.recipe(data, analysis)
