@@ -1,5 +1,7 @@
 """Fogmap's Home page: what it teaches, the fog image and the surveyor's loop."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from gmm_app.data import fitted_mixture
@@ -8,6 +10,16 @@ from gmm_app.navigation import available_pages
 from gmm_app.sidebar import HOME_FIT_LIMIT, page_data, render_sidebar
 from gmm_app.text import fog_sentence, hill_name, md_escape
 from gmm_core import FogmapError, responsibilities
+
+SAMPLES = Path(__file__).parent / "samples"
+SAMPLE_FILES = {
+    "customers.csv": "400 shop customers: income, spending score, purchases per "
+    "month, and their segment (text: try it as known groups).",
+    "heights.csv": "300 heights of children, teenagers and adults, with the age "
+    "group: one-dimensional data.",
+    "old_faithful.csv": "272 eruptions of Old Faithful: length and wait until the "
+    "next one, the classic EM data.",
+}
 
 st.set_page_config(page_title="Fogmap", page_icon="🌫️", layout="wide")
 active = render_sidebar()
@@ -98,3 +110,24 @@ else:
         "blobs* (tilted hills), *Circles* (where Gaussian hills fail) and *Old "
         "Faithful* (the classic EM data), or upload a CSV of your own."
     )
+
+st.subheader("Your own data")
+st.markdown(
+    "Upload a CSV in the sidebar: numeric columns become the features, one row per "
+    "point, and a text column can name known groups to compare with. The upload "
+    "stays the active data on every page until you pick a preset or remove it. "
+    "No file at hand? Download a sample, then upload it:"
+)
+sample_cols = st.columns(len(SAMPLE_FILES))
+for col, (file, what) in zip(sample_cols, SAMPLE_FILES.items(), strict=True):
+    with col:
+        st.download_button(
+            file,
+            data=(SAMPLES / file).read_bytes(),
+            file_name=file,
+            mime="text/csv",
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"sample_{file.removesuffix('.csv')}",
+        )
+        st.caption(what)

@@ -147,3 +147,73 @@ def test_unusable_file_messages_name_the_file():
     for data in (b"", b"x,y\n", b"a,b\nq,r\ns,t\n", b"\x00\x01"):
         with pytest.raises(FogmapError, match=r"upload\.csv"):
             read(data, "upload.csv")
+
+
+@pytest.mark.parametrize(
+    ("file", "columns", "labels", "rows"),
+    [
+        (
+            "customers.csv",
+            (
+                "annual income (k$)",
+                "spending score (1-100)",
+                "purchases per month",
+            ),
+            ("segment",),
+            400,
+        ),
+        ("heights.csv", ("height (cm)",), ("age group",), 300),
+        (
+            "old_faithful.csv",
+            ("eruption length (min)", "wait until next (min)"),
+            (),
+            272,
+        ),
+    ],
+)
+def test_the_sample_files_read_back_whole(file, columns, labels, rows):
+    from pathlib import Path
+
+    from gmm_core import text_columns, with_labels
+
+    path = Path(__file__).resolve().parents[2] / "samples" / file
+    ds = read(path.read_bytes(), file)
+    assert ds.feature_names == columns
+    assert (ds.n_samples, ds.rows_read) == (rows, rows)
+    assert text_columns(ds) == labels
+    for column in labels:
+        assert with_labels(ds, column).true_k in (3, 5)
+
+
+def test_export_escapes_formulas_in_text_but_not_negative_numbers():
+    from gmm_core import soft_assignment_table
+
+    ds = read(b"x,y,note\n-1,2,=SUM(A1)\n3,-4,+1\n5,6,@me\n7,8,plain\n", "f.csv")
+    probs = np.array([[0.9, 0.1], [0.2, 0.8], [0.5, 0.5], [1.0, 0.0]])
+    table = soft_assignment_table(
+        ds, probs, np.array([-1.0, -2, -3, -4]), np.array([0, 0, 1, 0]), ["A", "B"]
+    )
+    assert list(table.columns) == [
+        "x",
+        "y",
+        "note",
+        "P(A)",
+        "P(B)",
+        "most likely",
+        "log density",
+        "outlier",
+    ]
+    assert list(table["note"]) == ["'=SUM(A1)", "'+1", "'@me", "plain"]
+    assert list(table["x"]) == [-1, 3, 5, 7]
+    assert list(table["most likely"]) == ["A", "B", "A", "A"]
+    assert list(table["outlier"]) == [False, False, True, False]
+
+
+def test_a_formula_in_a_column_name_is_escaped_in_the_export():
+    from gmm_core import soft_assignment_table
+
+    ds = read(b"=cmd,y\n1,2\n3,4\n", "f.csv")
+    table = soft_assignment_table(
+        ds, np.array([[1.0], [1.0]]), np.zeros(2), np.zeros(2, bool), ["A"]
+    )
+    assert table.columns[0] == "'=cmd"
