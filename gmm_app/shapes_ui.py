@@ -280,7 +280,7 @@ def settings_row(data: Dataset) -> tuple[Settings, Dataset, Projection | None]:
                 "units, so the units change what they can fit.",
             )
             shown = standardised(data) if scaled else data
-            projection = projection_picker(shown, "cs_view", "the fits")
+            projection = projection_picker(shown, "cs_view", "every fit")
             st.caption(
                 f"Each type is fitted with {N_INIT} k-means starts and "
                 f"reg_covar = {REG_COVAR:g}; the best start is drawn."

@@ -79,7 +79,8 @@ def _on_upload() -> None:
 
 
 def _on_dataset_change() -> None:
-    """A new preset starts from its own default size."""
+    """A new preset starts from its own default size (and old upload errors go)."""
+    st.session_state.pop(_UPLOAD_ERROR, None)
     preset = PRESETS.get(st.session_state["dataset"])
     if preset is not None and preset.default_n is not None:
         state.remember("n_samples", preset.default_n)
@@ -127,6 +128,12 @@ def _data_source() -> Dataset:
         on_change=_on_upload,
         help="Numeric columns become the features; one row per point.",
     )
+    if uploaded is not None and st.session_state.get("csv_upload") is None:
+        # Widgets belong to their page: on another page the uploader is empty.
+        st.caption(
+            f"{md_escape(uploaded.name)} stays loaded on every page: upload another "
+            "file to replace it, or pick a preset above."
+        )
     error = st.session_state.get(_UPLOAD_ERROR)
     if error:
         still = f" Still showing: {md_escape(data.name)}."
@@ -163,10 +170,9 @@ def _upload_controls(uploaded: Dataset) -> Dataset:
         "in big units does not decide the hills on its own.",
     )
     if ratio >= SCALE_WARNING and not scaled:
-        st.info(
-            f"One column spreads {ratio:,.0f}× wider than another: the hills will "
-            "follow the wide one. Standardising puts the columns on one scale.",
-            icon=":material/straighten:",
+        st.caption(
+            f":material/straighten: One column spreads {ratio:,.0f}× wider than "
+            "another, so the hills will follow the wide one: consider standardising."
         )
     if scaled:
         data = replace(
