@@ -20,6 +20,9 @@ from gmm_core.datasets import Dataset
 from gmm_core.errors import FogmapError
 
 MAX_BYTES = 50 * 1024 * 1024
+# A full covariance of D features holds D x D numbers per hill: beyond this many
+# features the fits would take minutes and gigabytes, and nobody can look at them.
+MAX_FEATURES = 100
 _ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 _DELIMITERS = ",;\t|"
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
@@ -330,6 +333,14 @@ def read_table(data: bytes, name: str) -> Dataset:
         raise FogmapError(
             f"{name} has no column of numbers. Fogmap clusters numeric columns, "
             "such as heights or incomes; text columns can only be labels."
+        )
+    if len(numeric) > MAX_FEATURES:
+        extra = list(numeric)[MAX_FEATURES:]
+        numeric = {c: numeric[c] for c in list(numeric)[:MAX_FEATURES]}
+        notes.append(
+            f"Used the first {MAX_FEATURES} numeric columns and left out the other "
+            f"{len(extra):,} (from {extra[0]} on): Fogmap fits up to {MAX_FEATURES} "
+            "features."
         )
     keep = _drop_unusable_rows(frame, numeric, notes)
     table = pd.DataFrame(numeric)[keep]

@@ -217,3 +217,15 @@ def test_a_formula_in_a_column_name_is_escaped_in_the_export():
         ds, np.array([[1.0], [1.0]]), np.zeros(2), np.zeros(2, bool), ["A"]
     )
     assert table.columns[0] == "'=cmd"
+
+
+def test_a_very_wide_file_keeps_the_first_hundred_columns():
+    from gmm_core.tabular import MAX_FEATURES
+
+    header = ",".join(f"f{i}" for i in range(150))
+    values = np.random.default_rng(0).normal(size=(20, 150)).round(3)
+    rows = "\n".join(",".join(map(str, row)) for row in values)
+    ds = read(f"{header}\n{rows}\n".encode())
+    assert ds.n_features == MAX_FEATURES
+    assert ds.feature_names[0] == "f0"
+    assert any("first 100 numeric columns" in n for n in ds.notes)
