@@ -321,10 +321,13 @@ def fog_map(
                     hovertemplate=_fog_hover(k, k_count),
                 )
             )
+    # WebGL points are drawn above every SVG trace: whatever must stay visible on
+    # top of them (rings, ellipses, hill tops) is drawn with WebGL too, after them.
+    over_type = points_type
     if changed is not None and len(changed):
         fig.add_trace(
             dict(
-                type="scatter",
+                type=over_type,
                 x=xy[changed, 0],
                 y=xy[changed, 1],
                 mode="markers",
@@ -340,7 +343,7 @@ def fog_map(
             path = proj.points(trail[:, k, :])
             fig.add_trace(
                 dict(
-                    type="scatter",
+                    type=over_type,
                     x=path[:, 0],
                     y=path[:, 1],
                     mode="lines+markers",
@@ -356,33 +359,40 @@ def fog_map(
     for k in range(k_count):
         for n_sigma, dash in ((1.0, "solid"), (2.0, "dash")):
             ex, ey = ellipse_xy(means[k], covs[k], n_sigma)
-            fig.add_trace(
-                dict(
-                    type="scatter",
-                    x=ex,
-                    y=ey,
-                    mode="lines",
-                    line=dict(
-                        color=colour(k), width=2.5 if n_sigma == 1 else 1.5, dash=dash
-                    ),
-                    legendgroup=str(k),
-                    showlegend=False,
-                    hoverinfo="skip",
-                    name=f"{hill_name(k)} {n_sigma:.0f}σ",
+            width = 2.5 if n_sigma == 1 else 1.5
+            # A white halo under the 1σ line keeps it readable over its own points.
+            for halo in (True, False) if n_sigma == 1 else (False,):
+                fig.add_trace(
+                    dict(
+                        type=over_type,
+                        x=ex,
+                        y=ey,
+                        mode="lines",
+                        line=dict(
+                            color="#FFFFFF" if halo else colour(k),
+                            width=width + 3 if halo else width,
+                            dash=dash,
+                        ),
+                        opacity=0.8 if halo else 1.0,
+                        legendgroup=str(k),
+                        showlegend=False,
+                        hoverinfo="skip",
+                        name=f"{hill_name(k)} {n_sigma:.0f}σ"
+                        + (" halo" if halo else ""),
+                    )
                 )
-            )
     fig.add_trace(
         dict(
-            type="scatter",
+            type=over_type,
             x=means[:, 0],
             y=means[:, 1],
             mode="markers",
             name="hill tops (means)",
             marker=dict(
                 color=[colour(k) for k in range(k_count)],
-                symbol="x-thin",
-                size=18,
-                line=dict(width=4, color=[colour(k) for k in range(k_count)]),
+                symbol="x",
+                size=17,
+                line=dict(width=1.5, color="#FFFFFF"),
             ),
             hovertemplate="top of %{text}<extra></extra>",
             text=[hill_name(k) for k in range(k_count)],
