@@ -164,7 +164,10 @@ def _point_trace(
         }
     custom = [idx[:, None].astype(np.float64), view.probs[idx]]
     if extra is not None:
-        custom.append(np.asarray(extra, dtype=np.float64).reshape(len(idx), -1))
+        more_columns = np.asarray(extra, dtype=np.float64)
+        if more_columns.ndim == 1:
+            more_columns = more_columns[:, None]
+        custom.append(more_columns)
     trace = dict(
         type="scatter",
         x=view.xy[idx, 0],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import streamlit as st
@@ -25,6 +26,12 @@ from gmm_core.shapes import spread_ratio, standardise
 UPLOAD = "upload"
 _UPLOADED = "fog.upload"
 _UPLOAD_ERROR = "fog.upload_error"
+# The file the uploader just let go of, and when: in the browser, putting a new
+# file in the uploader first empties it (one rerun with no file), then uploads.
+_REPLACED = "fog.upload_replaced"
+# How long after the uploader empties a new file still counts as replacing the
+# old one (the upload of a big file over a classroom network takes a while).
+REPLACE_WINDOW_S = 120.0
 DEFAULT_DATASET = "blobs"
 # The most rows each page fits (above it, a seeded sample, said on the page).
 STEPPER_FIT_LIMIT = 20_000
@@ -53,24 +60,39 @@ def render_sidebar() -> Dataset:
 
 
 def _on_upload() -> None:
-    """A file arrived (or was removed) in the uploader: make it the active data."""
+    """A file arrived (or was removed) in the uploader: make it the active data.
+
+    In the browser a new file replacing the old one arrives as two events: the
+    uploader empties, then holds the new file. If the new file is unusable, the
+    file it replaced comes back, so the error can say "Still showing" truthfully.
+    """
     file = st.session_state.get("csv_upload")
     st.session_state.pop(_UPLOAD_ERROR, None)
     if file is None:
+        if st.session_state.get(_UPLOADED) is not None:
+            active = state.remembered("dataset") == UPLOAD
+            st.session_state[_REPLACED] = (
+                st.session_state[_UPLOADED],
+                active,
+                time.monotonic(),
+            )
         if state.remembered("dataset") == UPLOAD:
             state.remember("dataset", DEFAULT_DATASET)
         st.session_state.pop(_UPLOADED, None)
         return
+    replaced = st.session_state.pop(_REPLACED, None)
     try:
         data = read_table(file.getvalue(), file.name)
     except FogmapError as exc:
         st.session_state[_UPLOAD_ERROR] = str(exc)
+        _restore(replaced)
         return
     except Exception as exc:  # a file pandas chokes on in a new way
         st.session_state[_UPLOAD_ERROR] = (
             f"Fogmap could not read {file.name} ({type(exc).__name__}). Save it as "
             "CSV with a header row and one row of numbers per line, and try again."
         )
+        _restore(replaced)
         return
     st.session_state[_UPLOADED] = data
     state.remember("dataset", UPLOAD)
@@ -78,9 +100,26 @@ def _on_upload() -> None:
     state.forget("standardise")
 
 
+def _restore(replaced: tuple[Dataset, bool, float] | None) -> None:
+    """Bring back the file an unusable upload was replacing, if it just left."""
+    if replaced is None or st.session_state.get(_UPLOADED) is not None:
+        return
+    data, was_active, left_at = replaced
+    if time.monotonic() - left_at > REPLACE_WINDOW_S:
+        return
+    st.session_state[_UPLOADED] = data
+    if was_active:
+        state.remember("dataset", UPLOAD)
+
+
 def _on_dataset_change() -> None:
     """A new preset starts from its own default size (and old upload errors go)."""
     st.session_state.pop(_UPLOAD_ERROR, None)
+    if st.session_state["dataset"] in set(PRESETS) - {DEFAULT_DATASET}:
+        # Another preset chosen after removing the file: it is not coming back.
+        # (Not the default preset, which removing returns to; and not the stale
+        # "Your file" choice a browser sends when a replacement interrupts a run.)
+        st.session_state.pop(_REPLACED, None)
     preset = PRESETS.get(st.session_state["dataset"])
     if preset is not None and preset.default_n is not None:
         state.remember("n_samples", preset.default_n)

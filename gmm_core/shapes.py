@@ -342,8 +342,12 @@ def spread_ratio(X: np.ndarray) -> float:
     float
         1 for one feature, or when fewer than two features vary.
     """
-    spreads = feature_spreads(X)
-    varying = spreads[spreads > 1e-12 * max(float(spreads.max()), 1e-300)]
+    X = check_data(_as_2d(X))
+    spreads = X.std(axis=0)
+    # Constant up to rounding, measured against the feature's own size (not the
+    # widest feature's: nanometres beside billions is the case that needs a hint).
+    size = np.maximum(np.abs(X).max(axis=0), np.finfo(np.float64).tiny)
+    varying = spreads[spreads > 1e-12 * size]
     if varying.size < 2:
         return 1.0
     return float(varying.max() / varying.min())

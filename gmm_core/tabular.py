@@ -22,6 +22,8 @@ from gmm_core.errors import FogmapError
 MAX_BYTES = 50 * 1024 * 1024
 # A full covariance of D features holds D x D numbers per hill: beyond this many
 # features the fits would take minutes and gigabytes, and nobody can look at them.
+# Squares and sums of squares of larger numbers overflow 64-bit floats.
+MAX_MAGNITUDE = 1e100
 MAX_FEATURES = 100
 _ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 _DELIMITERS = ",;\t|"
@@ -167,7 +169,8 @@ def _parse(text: str, name: str) -> tuple[pd.DataFrame, list[str], int]:
                 f"({str(exc).strip()}). Save it as CSV with one row per line and "
                 "columns separated by commas."
             ) from exc
-    ragged = [m for w in caught if (m := _RAGGED.search(str(w.message)))]
+    # pandas reports all the skipped lines of a chunk in one warning.
+    ragged = [m for w in caught for m in _RAGGED.finditer(str(w.message))]
     if header is None:
         frame.columns = [f"column {i + 1}" for i in range(frame.shape[1])]
     if ragged:
@@ -254,6 +257,33 @@ def _numeric_columns(
     return numeric, text
 
 
+def _drop_huge_columns(
+    numeric: dict[str, pd.Series], name: str, notes: list[str]
+) -> dict[str, pd.Series]:
+    """Leave out columns whose numbers are too large to square in floating point."""
+    huge = {}
+    for column, values in numeric.items():
+        finite = values[np.isfinite(values)].abs()
+        if len(finite) and finite.max() > MAX_MAGNITUDE:
+            huge[column] = float(finite.max())
+    if not huge:
+        return numeric
+    described = ", ".join(f"{c} (up to {v:.0e})" for c, v in huge.items())
+    advice = (
+        "Divide such a column by a power of ten (a change of units, like metres "
+        "to kilometres) and upload it again."
+    )
+    if len(huge) == len(numeric):
+        raise FogmapError(
+            f"{name}: the numbers are too large for Fogmap to square: {described}. "
+            + advice
+        )
+    notes.append(
+        f"Skipped column(s) with numbers too large to square: {described}. {advice}"
+    )
+    return {c: v for c, v in numeric.items() if c not in huge}
+
+
 def _drop_unusable_rows(
     frame: pd.DataFrame, numeric: dict[str, pd.Series], notes: list[str]
 ) -> pd.Series:
@@ -311,6 +341,8 @@ def read_table(data: bytes, name: str) -> Dataset:
         )
     _refuse_binary(data, name)
     text, encoding = _decode(data)
+    # Classic Mac line ends (a carriage return alone) become newlines.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise FogmapError(
             f"{name} holds only blank lines. Upload a CSV with a header row and at "
@@ -334,6 +366,7 @@ def read_table(data: bytes, name: str) -> Dataset:
             f"{name} has no column of numbers. Fogmap clusters numeric columns, "
             "such as heights or incomes; text columns can only be labels."
         )
+    numeric = _drop_huge_columns(numeric, name, notes)
     if len(numeric) > MAX_FEATURES:
         extra = list(numeric)[MAX_FEATURES:]
         numeric = {c: numeric[c] for c in list(numeric)[:MAX_FEATURES]}
@@ -357,7 +390,10 @@ def read_table(data: bytes, name: str) -> Dataset:
             f"{name} has {_plural(len(table), 'usable row')} of numbers; Fogmap "
             "needs at least 2. Rows with gaps or text in a number column are not used."
         )
-    rows = frame[keep].reset_index(drop=True)
+    rows = frame[keep].copy()
+    for column, values in numeric.items():  # numbers, not the text they were read as
+        rows[column] = values[keep]
+    rows = rows.reset_index(drop=True)
     columns = (
         "1 numeric column"
         if table.shape[1] == 1
@@ -388,12 +424,16 @@ def text_columns(data: Dataset) -> tuple[str, ...]:
     """
     if data.table is None:
         return ()
+    table = data.table
     return tuple(
         str(c)
-        for c in data.table.columns
+        for c in table.columns
         if c not in data.feature_names
-        and not pd.api.types.is_numeric_dtype(data.table[c])
-        and data.table[c].notna().any()
+        and (
+            pd.api.types.is_bool_dtype(table[c])
+            or not pd.api.types.is_numeric_dtype(table[c])
+        )
+        and table[c].notna().any()
     )
 
 

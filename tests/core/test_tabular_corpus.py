@@ -25,29 +25,13 @@ NASTY = Path(__file__).resolve().parents[1] / "data" / "nasty"
 MANIFEST = json.loads((NASTY / "manifest.json").read_text(encoding="utf-8"))
 USABLE = [e for e in MANIFEST if e["usable"]]
 UNUSABLE = [e for e in MANIFEST if not e["usable"]]
-_RAGGED = (
-    "pandas reports every skipped line of a chunk in one ParserWarning "
-    "('Skipping line 12: ...\\nSkipping line 23: ...'); tabular._parse takes only "
-    "the first match of each warning, so 3 ragged rows count as 1 (rows_read 42)"
-)
-_MAC_CR = (
-    "classic Mac line ends (CR only): csv.reader in tabular._parse, outside the "
-    "try, raises _csv.Error 'new-line character seen in unquoted field'"
-)
-# Corpus files read wrongly today, by test: xfail(strict) until fixed.
+# Corpus files read wrongly, by test: xfail(strict) until fixed. (All the ones
+# the corpus found are fixed; a new one goes here with what goes wrong.)
 KNOWN_BUGS: dict[str, dict[str, str]] = {
-    "read": {
-        "ragged_some.csv": _RAGGED,
-        "old_mac_cr.csv": _MAC_CR,
-        "bool_column.csv": "a True/False column is noted as a skipped text column "
-        "but text_columns() leaves it out (pandas' bool dtype counts as numeric)",
-    },
-    "unusable": {
-        "mostly_ragged.csv": "only 1 ragged row is counted (see ragged_some.csv), "
-        "so the file is refused for '1 usable row', not 'most rows'",
-    },
-    "any": {"old_mac_cr.csv": _MAC_CR},
-    "newline": {"old_mac_cr.csv": _MAC_CR},
+    "read": {},
+    "unusable": {},
+    "any": {},
+    "newline": {},
 }
 
 

@@ -486,9 +486,18 @@ def corpus() -> dict[str, dict[str, object]]:
         ("big,small\n" + body).encode(),
         30,
         30,
-        ["big", "small"],
-        first_row=[float(f"{rows[0][0]}e200"), float(f"{rows[0][1]}e-200")],
-        why="values near 1e200 and 1e-200: squares overflow and underflow",
+        ["small"],
+        notes=["Skipped column(s) with numbers too large to square: big (up to"],
+        first_row=[float(f"{rows[0][1]}e-200")],
+        why="values near 1e200 (squares overflow: the column is left out) and "
+        "1e-200 (squares underflow)",
+    )
+
+    body = "".join(f"{a}e300,{b}e250\n" for a, b in hills(20, 2, seed=38))
+    files["only_huge.csv"] = unusable(
+        ("x,y\n" + body).encode(),
+        "too large for Fogmap to square",
+        why="every column beyond 1e100: nothing left to fit",
     )
 
     rows = hills(30, 2, seed=29)
