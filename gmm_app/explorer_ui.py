@@ -59,6 +59,7 @@ from gmm_core import (
     soft_assignment_table,
 )
 from gmm_core.mixture import weighted_log_prob
+from gmm_core.shapes import standardise
 
 # Fog levels T on the slider: 0 is the clear day (hard labels), 1 the GMM's own.
 FOG_LEVELS = (0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 1.0, 1.4, 2.0, 3.0, 5.0)
@@ -597,13 +598,6 @@ def dbscan(
     core = np.zeros(len(X), dtype=bool)
     core[model.core_sample_indices_] = True
     return model.labels_.astype(int), core
-
-
-def standardise(X: np.ndarray) -> np.ndarray:
-    """Each feature to mean 0 and standard deviation 1 (constant ones left at 0)."""
-    spread = X.std(axis=0)
-    spread[spread <= 0] = 1.0
-    return (X - X.mean(axis=0)) / spread
 
 
 ###############################################################################
