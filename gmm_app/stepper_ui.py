@@ -455,14 +455,11 @@ def loop_and_narration(
 ) -> None:
     """The surveyor's loop with the current phase lit, and what just happened."""
     active = "check" if view.is_last and view.position > 0 else view.phase
-    import os
-
-    if not os.environ.get("NOLOOP"):
-        st.plotly_chart(
-            surveyor_loop(active, height=150),
-            key="em_loop",
-            config={"staticPlot": True},
-        )
+    st.plotly_chart(
+        surveyor_loop(active, height=150),
+        key="em_loop",
+        config={"staticPlot": True},
+    )
     st.markdown(narrate(view, GUESS_WORDS.get(settings.init, settings.init)))
     if view.is_last:
         message = stop_message(trace[-1], settings.tol, settings.max_iter)
