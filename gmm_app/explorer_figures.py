@@ -47,6 +47,15 @@ HILLS_SCALE = [
 STRIP_Y = (0.0, 1.0)
 
 
+def as_float32(grid: np.ndarray) -> np.ndarray:
+    """A background grid in single precision: half the bytes to the browser.
+
+    Plotly sends numpy arrays as typed arrays; a 110 x 110 grid of float32 is
+    48 KB instead of 97 KB, and no one sees the seventh digit of a shade.
+    """
+    return np.asarray(grid, dtype=np.float32)
+
+
 def island_name(k: int) -> str:
     """The name of K-Means cluster ``k``: island A, island B, ..."""
     return "island" + hill_name(k).removeprefix("hill")
@@ -242,7 +251,7 @@ def _add_borders(
                 type="contour",
                 x=view.xs,
                 y=view.ys,
-                z=margins[k],
+                z=as_float32(margins[k]),
                 autocontour=False,
                 contours=dict(start=0, end=0, size=1, coloring="none"),
                 line=dict(color=line_colour, width=width, dash=dash),
@@ -270,7 +279,7 @@ def _add_valleys(
             type="contour",
             x=view.xs,
             y=view.ys,
-            z=confidence_grid,
+            z=as_float32(confidence_grid),
             contours=dict(type="constraint", operation="<", value=float(threshold)),
             fillcolor=fill,
             line=dict(color=VALLEY_LINE, width=1, dash="dot"),
@@ -633,7 +642,7 @@ def soft_panel(
                     type="heatmap",
                     x=view.xs,
                     y=view.ys,
-                    z=grid_probability,
+                    z=as_float32(grid_probability),
                     zmin=0,
                     zmax=1,
                     colorscale=scale,
@@ -740,7 +749,7 @@ def confidence_panel(
                     type="heatmap",
                     x=view.xs,
                     y=view.ys,
-                    z=confidence_grid,
+                    z=as_float32(confidence_grid),
                     zmin=low,
                     zmax=1,
                     colorscale=CONFIDENCE_SCALE,
@@ -1166,7 +1175,7 @@ def hills_surface(
             type="surface",
             x=xs,
             y=ys,
-            z=density,
+            z=as_float32(density),
             colorscale=HILLS_SCALE,
             showscale=False,
             opacity=0.92,
@@ -1267,7 +1276,7 @@ def hills_contour(
             type="contour",
             x=xs,
             y=ys,
-            z=density,
+            z=as_float32(density),
             colorscale=HILLS_SCALE,
             ncontours=14,
             contours=dict(coloring="fill", showlines=True),

@@ -317,7 +317,7 @@ def fog_map(
                         opacity=0.2 + 0.8 * confidence[mine],
                         line=dict(width=0),
                     ),
-                    customdata=np.column_stack([mine, resp[mine]]),
+                    customdata=np.column_stack([mine, resp[mine]]).astype(np.float32),
                     hovertemplate=_fog_hover(k, k_count),
                 )
             )
