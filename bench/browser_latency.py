@@ -2,8 +2,12 @@
 
 For 500, 2,000 and 20,000 points, clicks "Next" repeatedly and measures the time
 from the click until the map shows the new step (Plotly holds the new figure's
-data and the map is no longer marked stale). Prints the median and the 95th
-percentile.
+data and the map is no longer marked stale). The time is read on the page's own
+clock, from the click event reaching the page to the first animation frame that
+shows the new map; the time around Playwright's ``click()`` call is printed too
+(it adds Playwright's actionability checks, which wait for the button to be
+stable for two animation frames, and the round trips to the browser). Prints the
+median and the 95th percentile.
 Budget (docs/ARCHITECTURE.md): median under 300 ms at 2,000 points, under 1 s at
 20,000. Needs Debian's chromium. Run: ``.venv/bin/python bench/browser_latency.py``.
 """
@@ -35,20 +39,34 @@ from streamlit_page import wait_idle  # noqa: E402
 from gmm_core import load_preset  # noqa: E402
 
 MAP = ".st-key-em_map .js-plotly-plot"
-REMEMBER_MAP = "() => { window.__fogmapOld = document.querySelector('MAP').data; }"
+REMEMBER_MAP = """() => {
+    window.__fogmapOld = document.querySelector('MAP').data;
+    window.__fogmapClick = null;
+    window.__fogmapDone = null;
+    document.addEventListener(
+        'click', () => { window.__fogmapClick = performance.now(); },
+        {capture: true, once: true});
+}"""
 CHART_UPDATED = """() => {
     const gd = document.querySelector('MAP');
     const box = gd && gd.closest('[data-testid="stElementContainer"]');
-    return gd !== null && gd.data !== undefined && gd.data !== window.__fogmapOld
+    const done = gd !== null && gd.data !== undefined && gd.data !== window.__fogmapOld
         && box !== null && box.getAttribute('data-stale') !== 'true';
+    if (done && window.__fogmapDone === null) window.__fogmapDone = performance.now();
+    return done;
 }"""
+PAGE_CLOCK = "() => window.__fogmapDone - window.__fogmapClick"
 REMEMBER_MAP = REMEMBER_MAP.replace("MAP", MAP)
 CHART_UPDATED = CHART_UPDATED.replace("MAP", MAP)
 
 
-def click_latencies(page: Page, clicks: int) -> list[float]:
-    """Milliseconds from each Next click to the redrawn step."""
-    times = []
+def click_latencies(page: Page, clicks: int) -> tuple[list[float], list[float]]:
+    """Milliseconds from each Next click to the redrawn step.
+
+    Returns the page clock's times (click event to redrawn map) and the times
+    around Playwright's ``click()`` call.
+    """
+    in_page, around = [], []
     for _ in range(clicks):
         button = page.locator(".st-key-em_next").get_by_role("button").first
         if button.is_disabled():
@@ -56,10 +74,11 @@ def click_latencies(page: Page, clicks: int) -> list[float]:
         page.evaluate(REMEMBER_MAP)
         start = time.perf_counter()
         button.click()
-        page.wait_for_function(CHART_UPDATED, timeout=30_000)
-        times.append((time.perf_counter() - start) * 1000.0)
+        page.wait_for_function(CHART_UPDATED, timeout=30_000, polling="raf")
+        around.append((time.perf_counter() - start) * 1000.0)
+        in_page.append(float(page.evaluate(PAGE_CLOCK)))
         wait_idle(page, 60_000)  # let the rest of the page settle before the next
-    return times
+    return in_page, around
 
 
 def open_stepper(page: Page, base: str, n: int, tmp: Path) -> None:
@@ -105,21 +124,38 @@ def main() -> None:
             for n in args.sizes:
                 page = browser.new_page(viewport={"width": 1440, "height": 1200})
                 open_stepper(page, base, n, Path(tmp))
-                times = sorted(click_latencies(page, args.clicks))
+                in_page, around = click_latencies(page, args.clicks)
                 page.close()
-                p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
-                rows.append((n, len(times), statistics.median(times), p95))
+                rows.append((n, len(in_page), summary(in_page), summary(around)))
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=10)
     print("# EM stepper: click to redrawn chart in Chromium\n")
-    print("| points | clicks | median (ms) | p95 (ms) | budget (median) |")
-    print("| ---: | ---: | ---: | ---: | --- |")
-    for n, count, median, p95 in rows:
+    print(
+        "| points | clicks | median (ms) | p95 (ms) | budget (median) "
+        "| around Playwright's click: median / p95 (ms) |"
+    )
+    print("| ---: | ---: | ---: | ---: | --- | ---: |")
+    for n, count, (median, p95), (median_pw, p95_pw) in rows:
         budget = 300 if n <= 2000 else 1000
         verdict = "within" if median < budget else "OVER"
-        print(f"| {n:,} | {count} | {median:.0f} | {p95:.0f} | {verdict} {budget} ms |")
+        print(
+            f"| {n:,} | {count} | {median:.0f} | {p95:.0f} | {verdict} {budget} ms "
+            f"| {median_pw:.0f} / {p95_pw:.0f} |"
+        )
+    print(
+        "\nTimes on the page's clock, from the click event to the first animation "
+        "frame showing the new map."
+    )
+
+
+def summary(times: list[float]) -> tuple[float, float]:
+    """Median and 95th percentile."""
+    ordered = sorted(times)
+    return statistics.median(ordered), ordered[
+        min(len(ordered) - 1, int(0.95 * len(ordered)))
+    ]
 
 
 if __name__ == "__main__":
