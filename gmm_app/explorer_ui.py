@@ -879,13 +879,14 @@ def fog_summary(data: Dataset, an: Analysis, fog: Fog) -> None:
     if data.labels is not None:
         truth = data.labels
         cols[3].metric(
-            "Match with known groups (ARI: GMM · K-Means)",
+            "Known groups, ARI: GMM · K-Means",
             f"{adjusted_rand_score(truth, an.labels):.2f} · "
             f"{adjusted_rand_score(truth, an.kmeans_labels):.2f}",
-            help="Adjusted Rand index between the known groups and each method's "
-            "clusters: 1 means the same grouping (whatever the names), 0 no better "
-            "than chance. It works for any K, even when K differs from the number "
-            f"of known groups ({data.true_k} here).",
+            help="How well each method finds the known groups: the adjusted Rand "
+            "index (ARI) between the known groups and each method's clusters. 1 "
+            "means the same grouping (whatever the names), 0 no better than chance. "
+            "It works for any K, even when K differs from the number of known "
+            f"groups ({data.true_k} here).",
         )
     else:
         cols[3].metric(
