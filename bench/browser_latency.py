@@ -28,10 +28,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
 
 from conftest import (  # noqa: E402  (tests/browser/conftest.py)
     CHROMIUM_ARGS,
-    _free_port,
     find_chromium,
-    start_streamlit,
-    wait_healthy,
+    streamlit_server,
 )
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from streamlit_page import wait_idle  # noqa: E402
@@ -113,24 +111,20 @@ def main() -> None:
     chromium = find_chromium()
     if chromium is None:
         sys.exit("No Chromium found: install Debian's `chromium`.")
-    port = _free_port()
-    server = start_streamlit(port)
-    base = f"http://127.0.0.1:{port}"
     rows = []
-    try:
-        wait_healthy(base, server)
-        with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            for n in args.sizes:
-                page = browser.new_page(viewport={"width": 1440, "height": 1200})
-                open_stepper(page, base, n, Path(tmp))
-                in_page, around = click_latencies(page, args.clicks)
-                page.close()
-                rows.append((n, len(in_page), summary(in_page), summary(around)))
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with (
+        streamlit_server() as (base, _server),
+        sync_playwright() as p,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        for n in args.sizes:
+            page = browser.new_page(viewport={"width": 1440, "height": 1200})
+            open_stepper(page, base, n, Path(tmp))
+            in_page, around = click_latencies(page, args.clicks)
+            page.close()
+            rows.append((n, len(in_page), summary(in_page), summary(around)))
+        browser.close()
     print("# EM stepper: click to redrawn chart in Chromium\n")
     print(
         "| points | clicks | median (ms) | p95 (ms) | budget (median) "

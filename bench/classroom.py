@@ -69,7 +69,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
 
-from conftest import _free_port, start_streamlit, wait_healthy  # noqa: E402
+from conftest import streamlit_server  # noqa: E402
 
 from gmm_core import load_preset  # noqa: E402
 
@@ -485,20 +485,10 @@ def main() -> None:
         help="seconds a click may take before it counts as an error",
     )
     args = parser.parse_args()
-    port = _free_port()
-    server = start_streamlit(port)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, server)
+    with streamlit_server() as (base, server):
         log = ServerLog(server)
-        uri = f"ws://127.0.0.1:{port}/_stcore/stream"
+        uri = base.replace("http://", "ws://") + "/_stcore/stream"
         students, memory, usage = asyncio.run(classroom(uri, server.pid, args))
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
     report(students, memory, usage, args, log.problems())
 
 

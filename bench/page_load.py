@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -40,10 +39,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
 
 from conftest import (  # noqa: E402  (tests/browser/conftest.py)
     CHROMIUM_ARGS,
-    _free_port,
     find_chromium,
-    start_streamlit,
-    wait_healthy,
+    streamlit_server,
 )
 from playwright.sync_api import Browser, Page, WebSocket, sync_playwright  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
@@ -154,23 +151,10 @@ def visit(page: Page, url: str) -> Visit:
     )
 
 
-def stop(server: subprocess.Popen[bytes]) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
 def measure_page(browser: Browser, path: str, warm_visits: int) -> Row:
     """One cold visit in a fresh server, then ``warm_visits`` warm ones."""
-    port = _free_port()
-    server = start_streamlit(port)
-    base = f"http://127.0.0.1:{port}"
     row = Row()
-    try:
-        wait_healthy(base, server)
+    with streamlit_server() as (base, _server):
         context = browser.new_context(viewport={"width": 1440, "height": 1000})
         page = context.new_page()
         row.cold.append(visit(page, f"{base}/{path}"))
@@ -180,8 +164,6 @@ def measure_page(browser: Browser, path: str, warm_visits: int) -> Row:
             row.warm.append(visit(page, f"{base}/{path}"))
             page.close()
         context.close()
-    finally:
-        stop(server)
     return row
 
 

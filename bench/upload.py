@@ -91,45 +91,36 @@ def apptest_timings(content: bytes) -> list[tuple[str, float]]:
 
 
 def browser_timing(content: bytes) -> float:
-    from conftest import (
-        CHROMIUM_ARGS,
-        _free_port,
-        find_chromium,
-        start_streamlit,
-        wait_healthy,
-    )
+    from conftest import CHROMIUM_ARGS, find_chromium, streamlit_server
     from playwright.sync_api import sync_playwright
     from streamlit_page import wait_idle
 
     chromium = find_chromium()
     if chromium is None:
         raise SystemExit("No Chromium found (apt-get install chromium).")
-    port = _free_port()
-    server = start_streamlit(port)
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}", server)
-        with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-            path = Path(tmp) / "big.csv"
-            path.write_bytes(content)
-            browser = p.chromium.launch(
-                executable_path=chromium, headless=True, args=CHROMIUM_ARGS
-            )
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{port}/")
-            wait_idle(page)
-            start = time.perf_counter()
-            page.locator(".st-key-csv_upload input[type=file]").set_input_files(path)
-            page.locator(".st-key-active_data", has_text="big.csv").wait_for(
-                timeout=600_000
-            )
-            page.locator(".st-key-home_map .js-plotly-plot").wait_for()
-            wait_idle(page)
-            elapsed = time.perf_counter() - start
-            browser.close()
-            return elapsed
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with (
+        streamlit_server() as (base, _server),
+        tempfile.TemporaryDirectory() as tmp,
+        sync_playwright() as p,
+    ):
+        path = Path(tmp) / "big.csv"
+        path.write_bytes(content)
+        browser = p.chromium.launch(
+            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+        )
+        page = browser.new_page()
+        page.goto(f"{base}/")
+        wait_idle(page)
+        start = time.perf_counter()
+        page.locator(".st-key-csv_upload input[type=file]").set_input_files(path)
+        page.locator(".st-key-active_data", has_text="big.csv").wait_for(
+            timeout=600_000
+        )
+        page.locator(".st-key-home_map .js-plotly-plot").wait_for()
+        wait_idle(page)
+        elapsed = time.perf_counter() - start
+        browser.close()
+        return elapsed
 
 
 def main() -> None:

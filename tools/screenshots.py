@@ -15,10 +15,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
 
 from conftest import (  # noqa: E402  (tests/browser/conftest.py)
     CHROMIUM_ARGS,
-    _free_port,
     find_chromium,
-    start_streamlit,
-    wait_healthy,
+    streamlit_server,
 )
 from playwright.sync_api import sync_playwright  # noqa: E402
 from streamlit_page import wait_idle  # noqa: E402
@@ -46,26 +44,18 @@ def main() -> None:
             "No Chromium found: install Debian's `chromium` or set FOGMAP_CHROMIUM."
         )
     OUT.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    server = start_streamlit(port)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, server)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1440, "height": 1500})
-            for info in available_pages():
-                page.goto(f"{base}/{url_path(info.path)}{VIEWS.get(info.path, '')}")
-                wait_idle(page)
-                page.wait_for_timeout(800)  # let Plotly finish its transitions
-                name = "home" if info.path == "app.py" else url_path(info.path).lower()
-                target = OUT / f"{name}.png"
-                page.screenshot(path=str(target))
-                print(f"saved {target.relative_to(ROOT)}")
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with streamlit_server() as (base, _server), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1500})
+        for info in available_pages():
+            page.goto(f"{base}/{url_path(info.path)}{VIEWS.get(info.path, '')}")
+            wait_idle(page)
+            page.wait_for_timeout(800)  # let Plotly finish its transitions
+            name = "home" if info.path == "app.py" else url_path(info.path).lower()
+            target = OUT / f"{name}.png"
+            page.screenshot(path=str(target))
+            print(f"saved {target.relative_to(ROOT)}")
+        browser.close()
 
 
 if __name__ == "__main__":

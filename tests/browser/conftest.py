@@ -7,6 +7,7 @@ FOGMAP_REQUIRE_BROWSER=1 (set by .ci/run in CI), where they fail instead.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -104,21 +105,33 @@ def wait_healthy(
     raise RuntimeError("streamlit did not become healthy in time")
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """Base URL of a Fogmap server started for this test session."""
+@contextlib.contextmanager
+def streamlit_server() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A Fogmap server on a free loopback port: its base URL and its process.
+
+    Waits until the server is healthy; stops it (killing it if it hangs) on exit.
+    The tests and the scripts in bench/ and tools/ all start Fogmap this way.
+    """
     port = _free_port()
     process = start_streamlit(port)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, process)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """Base URL of a Fogmap server started for this test session."""
+    with streamlit_server() as (url, _process):
+        yield url
 
 
 @pytest.fixture(scope="session")
