@@ -344,10 +344,7 @@ def spread_ratio(X: np.ndarray) -> float:
     """
     X = check_data(_as_2d(X))
     spreads = X.std(axis=0)
-    # Constant up to rounding, measured against the feature's own size (not the
-    # widest feature's: nanometres beside billions is the case that needs a hint).
-    size = np.maximum(np.abs(X).max(axis=0), np.finfo(np.float64).tiny)
-    varying = spreads[spreads > 1e-12 * size]
+    varying = spreads[_varies(X, spreads)]
     if varying.size < 2:
         return 1.0
     return float(varying.max() / varying.min())
@@ -368,5 +365,15 @@ def standardise(X: np.ndarray) -> np.ndarray:
     """
     X = check_data(_as_2d(X))
     spreads = X.std(axis=0)
-    scale = np.where(spreads > 1e-12 * np.abs(X).max(axis=0), spreads, 1.0)
+    scale = np.where(_varies(X, spreads), spreads, 1.0)
     return (X - X.mean(axis=0)) / scale
+
+
+def _varies(X: np.ndarray, spreads: np.ndarray) -> np.ndarray:
+    """Which features of ``X`` (N, D) are not constant up to rounding: shape (D,).
+
+    Measured against each feature's own size, not the widest feature's:
+    nanometres beside billions is the case that most needs standardising.
+    """
+    size = np.maximum(np.abs(X).max(axis=0), np.finfo(np.float64).tiny)
+    return spreads > 1e-12 * size

@@ -20,10 +20,10 @@ from gmm_core.datasets import Dataset
 from gmm_core.errors import FogmapError
 
 MAX_BYTES = 50 * 1024 * 1024
-# A full covariance of D features holds D x D numbers per hill: beyond this many
-# features the fits would take minutes and gigabytes, and nobody can look at them.
 # Squares and sums of squares of larger numbers overflow 64-bit floats.
 MAX_MAGNITUDE = 1e100
+# A full covariance of D features holds D x D numbers per hill: beyond this many
+# features the fits would take minutes and gigabytes, and nobody can look at them.
 MAX_FEATURES = 100
 _ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 _DELIMITERS = ",;\t|"
