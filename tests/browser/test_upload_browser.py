@@ -139,14 +139,19 @@ def check_refused(page: Page, still: str) -> None:
     assert_page_is_clean(page)
 
 
+def check_refused_on_every_page(page: Page, still: str) -> None:
+    """``check_refused`` here, then on every page the sidebar links to."""
+    check_refused(page, still)
+    for link, heading in PAGES:
+        visit(page, link, heading)
+        check_refused(page, still)
+    assert real_errors(page.console_errors) == []  # type: ignore[attr-defined]
+
+
 def test_an_unusable_first_upload_keeps_the_preset(page: Page, app_url: str) -> None:
     open_page(page, app_url)
     upload(page, "marks.csv", "excel_xlsx.csv")
-    check_refused(page, "Well-separated blobs")
-    for link, heading in PAGES:
-        visit(page, link, heading)
-        check_refused(page, "Well-separated blobs")
-    assert real_errors(page.console_errors) == []  # type: ignore[attr-defined]
+    check_refused_on_every_page(page, "Well-separated blobs")
 
 
 def test_an_unusable_upload_keeps_the_file_before(page: Page, app_url: str) -> None:
@@ -155,8 +160,4 @@ def test_an_unusable_upload_keeps_the_file_before(page: Page, app_url: str) -> N
     active = page.locator(".st-key-active_data")
     expect(active).to_contain_text("tabs.tsv · 40 of 40 rows used")
     upload(page, "marks.csv", "excel_xlsx.csv")
-    check_refused(page, "tabs.tsv")
-    for link, heading in PAGES:
-        visit(page, link, heading)
-        check_refused(page, "tabs.tsv")
-    assert real_errors(page.console_errors) == []  # type: ignore[attr-defined]
+    check_refused_on_every_page(page, "tabs.tsv")
