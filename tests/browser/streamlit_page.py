@@ -38,9 +38,28 @@ def open_page(page: Page, url: str) -> None:
     wait_idle(page)
 
 
+# Sets window.__fogmapRan once Streamlit reports a script run after this point.
+_WATCH_FOR_A_RUN = """() => {
+    window.__fogmapRan = false;
+    const app = document.querySelector('[data-testid="stApp"]');
+    new MutationObserver((changes, observer) => {
+        if (app.getAttribute('data-test-script-state') === 'running') {
+            window.__fogmapRan = true;
+            observer.disconnect();
+        }
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
 def click_button(page: Page, key: str) -> None:
-    """Click the button with widget key ``key`` and wait for the rerun."""
+    """Click the button with widget key ``key`` and wait for the rerun.
+
+    Right after the click Streamlit may still say "notRunning" (the rerun has not
+    started yet), so this first waits to see the run start, then for it to end.
+    """
+    page.evaluate(_WATCH_FOR_A_RUN)
     page.locator(f".st-key-{key}").get_by_role("button").first.click()
+    page.wait_for_function("() => window.__fogmapRan === true", timeout=30_000)
     wait_idle(page)
 
 
