@@ -36,26 +36,33 @@ from streamlit_page import wait_idle  # noqa: E402
 
 from gmm_core import load_preset  # noqa: E402
 
-MAP = ".st-key-em_map .js-plotly-plot"
+# The map is a live chart (gmm_app.live_chart): a Plotly chart in its own frame
+# that carries the revision of the figure it has drawn in ``data-revision``.
+MAP_REVISION = """(() => {
+    const frame = document.querySelector('.st-key-em_map iframe');
+    const doc = frame && frame.contentDocument;
+    const chart = doc && doc.querySelector('#chart');
+    return chart ? chart.dataset.revision : undefined;
+})()"""
 REMEMBER_MAP = """() => {
-    window.__fogmapOld = document.querySelector('MAP').data;
+    window.__fogmapOld = REVISION;
     window.__fogmapClick = null;
     window.__fogmapDone = null;
     document.addEventListener(
         'click', () => { window.__fogmapClick = performance.now(); },
         {capture: true, once: true});
-}"""
+}""".replace("REVISION", MAP_REVISION)
 CHART_UPDATED = """() => {
-    const gd = document.querySelector('MAP');
-    const box = gd && gd.closest('[data-testid="stElementContainer"]');
-    const done = gd !== null && gd.data !== undefined && gd.data !== window.__fogmapOld
+    const frame = document.querySelector('.st-key-em_map iframe');
+    const box = frame && frame.closest('[data-testid="stElementContainer"]');
+    const revision = REVISION;
+    const done = revision !== undefined && revision !== window.__fogmapOld
         && box !== null && box.getAttribute('data-stale') !== 'true';
     if (done && window.__fogmapDone === null) window.__fogmapDone = performance.now();
     return done;
-}"""
+}""".replace("REVISION", MAP_REVISION)
+MAP_DRAWN = f"() => Boolean({MAP_REVISION})"
 PAGE_CLOCK = "() => window.__fogmapDone - window.__fogmapClick"
-REMEMBER_MAP = REMEMBER_MAP.replace("MAP", MAP)
-CHART_UPDATED = CHART_UPDATED.replace("MAP", MAP)
 
 
 def click_latencies(page: Page, clicks: int) -> tuple[list[float], list[float]]:
@@ -95,11 +102,11 @@ def open_stepper(page: Page, base: str, n: int, tmp: Path) -> None:
         wait_idle(page, 120_000)
         page.locator(".st-key-csv_upload input[type=file]").set_input_files(str(path))
         wait_idle(page, 120_000)
-        page.wait_for_selector(".st-key-em_map .js-plotly-plot", timeout=120_000)
     page.locator(".st-key-em_tol").get_by_role("slider").first.focus()
     for _ in range(5):  # tol 1e-3 -> 1e-6 so the trace is long enough to click through
         page.keyboard.press("ArrowLeft")
     wait_idle(page, 120_000)
+    page.wait_for_function(MAP_DRAWN, timeout=120_000)
 
 
 def main() -> None:

@@ -231,10 +231,11 @@ class Session:
                     elif what == "exception":
                         e = element.exception
                         run.exceptions.append(f"{e.type}: {e.message}")
-                    elif what == "plotly_chart" and element.plotly_chart.id.endswith(
-                        "-em_map"
-                    ):
-                        run.map_spec = element.plotly_chart.spec
+                    elif what == "component_instance" and (
+                        element.component_instance.id.endswith("-em_map")
+                    ):  # the map is a live chart: its figure is an argument
+                        args = json.loads(element.component_instance.json_args)
+                        run.map_spec = args["figure"]
                 elif kind == "script_finished" and fwd.script_finished in DONE:
                     run.status = fwd.script_finished
                     break

@@ -4,8 +4,9 @@ For Home and every lesson page, times the visit from ``page.goto`` until
 
 - **script done**: the first script run has ended (read from the page's own clock,
   a MutationObserver on Streamlit's ``data-test-script-state``), and
-- **chart + idle**: a Plotly chart is in the page *and* Streamlit says the script
-  is not running (``[data-testid="stApp"][data-test-script-state="notRunning"]``),
+- **chart + idle**: a Plotly chart is drawn (one of Streamlit's, or a Fogmap live
+  chart that has drawn its first figure) *and* Streamlit says the script is not
+  running (``[data-testid="stApp"][data-test-script-state="notRunning"]``),
 
 waiting on those signals (no sleeps). A **cold** visit is the first visit in a
 freshly started server (every ``st.cache_data`` empty, modules not yet imported by
@@ -17,10 +18,11 @@ Each figure is the median over ``--runs`` runs.
 
 The payload is measured on the websocket: every binary frame the page receives is
 decoded as Streamlit's ``ForwardMsg`` protobuf; "Plotly JSON" is the sum of the
-figure specs (``plotly_chart.spec``, the JSON Plotly draws) of every chart the page
-is sent during the visit, "websocket" is the sum of all frames (text, tables,
-figures, page metadata). Both are the uncompressed message sizes; on the wire,
-permessage-deflate (if the browser and server agree on it) makes them smaller.
+figure specs (``plotly_chart.spec``, the JSON Plotly draws, or a live chart's
+arguments, which hold its figure) of every chart the page is sent during the
+visit, "websocket" is the sum of all frames (text, tables, figures, page
+metadata). Both are the uncompressed message sizes; on the wire, permessage-deflate
+(if the browser and server agree on it) makes them smaller.
 
 Run: ``.venv/bin/python bench/page_load.py [--runs 3] [--pages Home EM_stepper]``.
 """
@@ -54,10 +56,17 @@ PAGES = (
     ("Covariance shapes", "Covariance_shapes"),
     ("Choosing K", "Choosing_K"),
 )
-CHART = ".js-plotly-plot"
-IDLE_WITH_CHART = """() => document.querySelector(
+# Charts drawn: Streamlit's own Plotly charts, and Fogmap's live charts
+# (gmm_app.live_chart: an iframe whose chart carries data-revision once drawn).
+CHARTS_DRAWN = """() => document.querySelectorAll('.js-plotly-plot').length
+    + [...document.querySelectorAll('iframe')].filter((frame) => {
+        const doc = frame.contentDocument;
+        const chart = doc && doc.querySelector('#chart');
+        return Boolean(chart && chart.dataset.revision);
+    }).length"""
+IDLE_WITH_CHART = f"""() => document.querySelector(
     '[data-testid="stApp"][data-test-script-state="notRunning"]') !== null
-    && document.querySelector('.js-plotly-plot') !== null"""
+    && ({CHARTS_DRAWN})() > 0"""
 EXCEPTION = '[data-testid="stException"]'
 # Milliseconds since navigation (the page's own clock) when the first script run
 # ended: the first "notRunning" after "running". It splits a load into the
@@ -118,6 +127,9 @@ class Payload:
         if element.WhichOneof("type") == "plotly_chart":
             self.plotly_bytes += len(element.plotly_chart.spec.encode())
             self.plotly_charts += 1
+        elif element.WhichOneof("type") == "component_instance":  # a live chart
+            self.plotly_bytes += len(element.component_instance.json_args.encode())
+            self.plotly_charts += 1
 
 
 @dataclass
@@ -144,7 +156,7 @@ def visit(page: Page, url: str) -> Visit:
     return Visit(
         script_done=float("nan") if script_done is None else script_done,
         idle=idle,
-        charts_drawn=page.locator(CHART).count(),
+        charts_drawn=int(page.evaluate(CHARTS_DRAWN)),
         plotly_bytes=payload.plotly_bytes,
         ws_bytes=payload.ws_bytes,
         exceptions=page.locator(EXCEPTION).count(),

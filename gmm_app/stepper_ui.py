@@ -26,6 +26,7 @@ from gmm_app.figures import (
     restart_gallery,
     surveyor_loop,
 )
+from gmm_app.live_chart import live_chart
 from gmm_app.stepping import (
     View,
     clamp,
@@ -455,10 +456,8 @@ def loop_and_narration(
 ) -> None:
     """The surveyor's loop with the current phase lit, and what just happened."""
     active = "check" if view.is_last and view.position > 0 else view.phase
-    st.plotly_chart(
-        surveyor_loop(active, height=150),
-        key="em_loop",
-        config={"staticPlot": True},
+    live_chart(
+        surveyor_loop(active, height=150), key="em_loop", config={"staticPlot": True}
     )
     st.markdown(narrate(view, GUESS_WORDS.get(settings.init, settings.init)))
     if view.is_last:
@@ -519,21 +518,19 @@ def main_chart(data: Dataset, view: View, projection: Projection | None) -> int 
         moved_from=None if view.previous_params is None else view.previous_params.means,
         height=520,
     )
-    event = st.plotly_chart(
-        fig, key="em_map", on_select="rerun", selection_mode="points"
-    )
+    clicked = live_chart(fig, key="em_map", clickable=True)
     st.caption(
         "Colour and shape: a point's likeliest hill; faded: unsure. Ringed: its "
         "likeliest hill just changed. Solid and dashed ellipses: 1 and 2 standard "
         "deviations. Arrows: how each hill top just moved; faint paths: where it has "
         "been. Click a point to see its E-step worked out below."
     )
-    return clicked_point(event)
+    return clicked
 
 
 def side_charts(view: View, settings: Settings) -> None:
     """The log-likelihood so far and the responsibility heatmap."""
-    st.plotly_chart(
+    live_chart(
         log_likelihood_chart(
             view.log_likelihoods,
             view.shown_iteration,
@@ -553,7 +550,7 @@ def side_charts(view: View, settings: Settings) -> None:
     if view.resp is None:
         st.caption("The responsibility heatmap appears after the first E-step.")
     else:
-        st.plotly_chart(responsibility_heatmap(view.resp), key="em_heatmap")
+        live_chart(responsibility_heatmap(view.resp), key="em_heatmap")
 
 
 def _format_vector(v: np.ndarray) -> str:

@@ -13,9 +13,27 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+LIVE_CHART = "gmm_app.live_chart.live_chart"
+
+
+def _charts(at: AppTest) -> list[tuple[str, dict]]:
+    """Every Plotly chart as (key, figure JSON): ``st.plotly_chart``s, then live
+    charts (``gmm_app.live_chart``, a custom component whose argument is its figure).
+    """
+    charts = [
+        (el.proto.id.rsplit("-", 1)[-1], json.loads(el.proto.spec))
+        for el in at.get("plotly_chart")
+    ]
+    for el in at.get("component_instance"):
+        if el.proto.component_name == LIVE_CHART:
+            args = json.loads(el.proto.json_args)
+            charts.append((el.proto.id.rsplit("-", 1)[-1], json.loads(args["figure"])))
+    return charts
+
+
 def plotly_figures(at: AppTest) -> list[dict]:
     """The Plotly figures on the page, as the JSON the browser receives."""
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    return [figure for _, figure in _charts(at)]
 
 
 def numbers_in(values: object) -> list[float]:
@@ -54,19 +72,15 @@ def open_stepper(query_params: dict[str, str] | None = None) -> AppTest:
 
 
 def figure_by_key(at: AppTest, key: str) -> dict:
-    """The Plotly figure drawn by ``st.plotly_chart(..., key=key)``, as JSON."""
-    found = [
-        json.loads(el.proto.spec)
-        for el in at.get("plotly_chart")
-        if el.proto.id.endswith(f"-{key}")
-    ]
+    """The Plotly figure drawn under ``key`` (``st.plotly_chart`` or a live chart)."""
+    found = [figure for name, figure in _charts(at) if name == key]
     assert len(found) == 1, f"{len(found)} charts with key {key!r}"
     return found[0]
 
 
 def chart_keys(at: AppTest) -> list[str]:
-    """The widget keys of the Plotly charts on the page, in page order."""
-    return [el.proto.id.rsplit("-", 1)[-1] for el in at.get("plotly_chart")]
+    """The keys of the Plotly charts on the page (Streamlit's, then live charts)."""
+    return [name for name, _ in _charts(at)]
 
 
 def narration(at: AppTest) -> str:

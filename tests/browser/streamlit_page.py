@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Locator, Page
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 _SETTLED = """() => {
@@ -34,6 +35,7 @@ def wait_idle(page: Page, timeout: float = 30_000) -> None:
 
 def open_page(page: Page, url: str) -> None:
     """Open ``url`` and wait for the first script run to finish."""
+    follow_the_websocket(page)
     page.goto(url)
     wait_idle(page)
 
@@ -42,24 +44,66 @@ def open_page(page: Page, url: str) -> None:
 _WATCH_FOR_A_RUN = """() => {
     window.__fogmapRan = false;
     const app = document.querySelector('[data-testid="stApp"]');
+    // A fast rerun can start and end before the observer is called: the old
+    // values of the changes still show it ran.
     new MutationObserver((changes, observer) => {
-        if (app.getAttribute('data-test-script-state') === 'running') {
+        if (app.getAttribute('data-test-script-state') === 'running'
+                || changes.some((change) => change.oldValue === 'running')) {
             window.__fogmapRan = true;
             observer.disconnect();
         }
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    }).observe(app, {attributes: true, attributeOldValue: true,
+                     attributeFilter: ['data-test-script-state']});
 }"""
+
+
+def follow_the_websocket(page: Page) -> None:
+    """Keep the page's Streamlit websocket in ``page.streamlit_socket``."""
+    if getattr(page, "streamlit_socket", None) is not None or getattr(
+        page, "_fogmap_follows", False
+    ):
+        return
+    page._fogmap_follows = True  # type: ignore[attr-defined]
+
+    def remember(socket: object) -> None:
+        if "/_stcore/stream" in socket.url:  # type: ignore[attr-defined]
+            page.streamlit_socket = socket  # type: ignore[attr-defined]
+
+    page.on("websocket", remember)
+
+
+def _finishes_a_run(payload: bytes | str) -> bool:
+    """True for the server's "script finished" message (a whole or fragment run)."""
+    if isinstance(payload, str):
+        return False
+    message = ForwardMsg()
+    try:
+        message.ParseFromString(payload)
+    except Exception:  # not a ForwardMsg: not the one waited for
+        return False
+    return message.WhichOneof("type") == "script_finished"
 
 
 def click_button(page: Page, key: str) -> None:
     """Click the button with widget key ``key`` and wait for the rerun.
 
     Right after the click Streamlit may still say "notRunning" (the rerun has not
-    started yet), so this first waits to see the run start, then for it to end.
+    started yet), and a fast rerun can start and end without the page ever showing
+    "running". So this waits for the server's "script finished" message on the
+    websocket (or, without a known websocket, to see the run start), then for the
+    page to settle.
     """
-    page.evaluate(_WATCH_FOR_A_RUN)
-    page.locator(f".st-key-{key}").get_by_role("button").first.click()
-    page.wait_for_function("() => window.__fogmapRan === true", timeout=30_000)
+    button = page.locator(f".st-key-{key}").get_by_role("button").first
+    socket = getattr(page, "streamlit_socket", None)
+    if socket is not None and not socket.is_closed():
+        with socket.expect_event(
+            "framereceived", predicate=_finishes_a_run, timeout=30_000
+        ):
+            button.click()
+    else:
+        page.evaluate(_WATCH_FOR_A_RUN)
+        button.click()
+        page.wait_for_function("() => window.__fogmapRan === true", timeout=30_000)
     wait_idle(page)
 
 
@@ -97,10 +141,43 @@ def set_number(page: Page, key: str, value: int) -> None:
     wait_idle(page)
 
 
+# Charts drawn by gmm_app.live_chart: a Plotly chart in its own frame, updated in
+# place from step to step.
+LIVE_CHARTS = ("em_loop", "em_map", "em_loglik", "em_heatmap")
+
+
+def chart_area(page: Page, chart_key: str) -> Locator:
+    """Where the chart with this key is drawn: its element, or a live chart's frame."""
+    if chart_key in LIVE_CHARTS:
+        return page.frame_locator(f".st-key-{chart_key} iframe").locator("body")
+    return page.locator(f".st-key-{chart_key}")
+
+
+def plotly_chart(page: Page, chart_key: str) -> Locator:
+    """The Plotly chart (``.js-plotly-plot``) with this key."""
+    return chart_area(page, chart_key).locator(".js-plotly-plot")
+
+
+_A_CHART_DRAWN = """() => {
+    const shown = (el) => el.offsetWidth > 0 && el.offsetHeight > 0;
+    if ([...document.querySelectorAll('.js-plotly-plot')].some(shown)) return true;
+    return [...document.querySelectorAll('iframe')].some((frame) => {
+        const doc = frame.contentDocument;
+        const chart = doc && doc.querySelector('.js-plotly-plot');
+        return Boolean(chart && chart.dataset.revision && shown(frame));
+    });
+}"""
+
+
+def expect_a_chart(page: Page, timeout: float = 30_000) -> None:
+    """Wait until a Plotly chart is drawn: Streamlit's own, or a live chart's."""
+    page.wait_for_function(_A_CHART_DRAWN, timeout=timeout)
+
+
 def point_markers(page: Page, chart_key: str) -> Locator:
-    """The markers of the first trace of the Plotly chart with widget key ``key``."""
-    return page.locator(
-        f".st-key-{chart_key} .scatterlayer .trace:first-child .points path"
+    """The markers of the first trace of the Plotly chart with this key."""
+    return chart_area(page, chart_key).locator(
+        ".scatterlayer .trace:first-child .points path"
     )
 
 
@@ -120,7 +197,7 @@ def hovered_point(page: Page, chart_key: str) -> int:
     Markers can overlap; the hover label names the point Plotly picked, which is
     the one a click selects. The point number is the label's ``<extra>`` part.
     """
-    name = page.locator(f".st-key-{chart_key} .hoverlayer .hovertext .name").first
+    name = chart_area(page, chart_key).locator(".hoverlayer .hovertext .name").first
     name.wait_for(state="attached")
     text = name.text_content() or ""
     match = re.fullmatch(r"point (\d+)", text.strip())

@@ -13,6 +13,7 @@ from streamlit_page import (
     hovered_point,
     narration,
     open_page,
+    plotly_chart,
     point_markers,
     real_errors,
     set_number,
@@ -20,18 +21,17 @@ from streamlit_page import (
 )
 
 EXCEPTION = '[data-testid="stException"]'
-MAP = ".st-key-em_map .js-plotly-plot"
 
 
 def expect_map_to_show(page: Page, text: str) -> None:
     """Wait until the one map on the page shows ``text`` (a legend entry)."""
-    expect(page.locator(MAP).filter(has_text=text)).to_have_count(1)
-    expect(page.locator(MAP)).to_have_count(1)  # the previous drawing is gone
+    expect(plotly_chart(page, "em_map").filter(has_text=text)).to_have_count(1)
+    expect(plotly_chart(page, "em_map")).to_have_count(1)
 
 
 def test_stepping_forward_and_back_changes_the_chart(page: Page, app_url: str) -> None:
     open_page(page, f"{app_url}{STEPPER}")
-    expect(page.locator(MAP)).to_be_visible()
+    expect(plotly_chart(page, "em_map")).to_be_visible()
     expect(narration(page)).to_contain_text("The guess.")
     expect_map_to_show(page, "points (not asked yet)")  # grey, no hill yet
     expect(page.locator(".st-key-em_back").get_by_role("button")).to_be_disabled()
@@ -39,8 +39,8 @@ def test_stepping_forward_and_back_changes_the_chart(page: Page, app_url: str) -
     click_button(page, "em_next")
     expect(narration(page)).to_contain_text("E-step 1: who belongs where?")
     expect_map_to_show(page, "hill A")  # points now coloured by their hill
-    expect(page.locator(MAP)).not_to_contain_text("points (not asked yet)")
-    expect(page.locator(".st-key-em_heatmap .js-plotly-plot")).to_be_visible()
+    expect(plotly_chart(page, "em_map")).not_to_contain_text("points (not asked yet)")
+    expect(plotly_chart(page, "em_heatmap")).to_be_visible()
 
     click_button(page, "em_next")
     expect(narration(page)).to_contain_text("M-step 1: move and reshape the hills.")
@@ -68,7 +68,7 @@ def test_clicking_a_point_shows_its_equation(page: Page, app_url: str) -> None:
     x, y = hover_marker(page, point_markers(page, "em_map").nth(5))
     row = hovered_point(page, "em_map")  # what the student reads before clicking
     assert row != 0  # the point input starts at 0: the click must change it
-    page.mouse.click(x, y)  # a Plotly selection event: on_select="rerun"
+    page.mouse.click(x, y)  # Plotly's click event, sent as the live chart's value
     wait_idle(page)
     expect(page.locator(".st-key-em_point input")).to_have_value(str(row))
     tab = _e_step_tab(page)

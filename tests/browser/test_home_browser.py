@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
-from streamlit_page import choose, open_page, real_errors, wait_idle
+from streamlit_page import choose, expect_a_chart, open_page, real_errors, wait_idle
 
 
 def test_home_draws_its_charts_without_errors(page: Page, app_url: str) -> None:
@@ -79,6 +79,6 @@ def test_every_lesson_page_draws_its_charts(
 ) -> None:
     open_page(page, f"{app_url}/{path}")
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
-    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    expect_a_chart(page)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     assert real_errors(page.console_errors) == []  # type: ignore[attr-defined]

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
-from streamlit_page import choose, open_page, real_errors, set_number, wait_idle
+from streamlit_page import (
+    choose,
+    expect_a_chart,
+    open_page,
+    real_errors,
+    set_number,
+    wait_idle,
+)
 
 EXCEPTION = '[data-testid="stException"]'
 LESSONS = (
@@ -37,6 +44,6 @@ def test_the_data_k_and_seed_follow_through_every_page(
         if link != "Home":
             expect(page.locator(".st-key-n_components input")).to_have_value("4")
             expect(page.locator(".st-key-seed input")).to_have_value("7")
-        expect(page.locator(".js-plotly-plot").first).to_be_visible()
+        expect_a_chart(page)
         expect(page.locator(EXCEPTION)).to_have_count(0)
     assert real_errors(page.console_errors) == []  # type: ignore[attr-defined]
