@@ -500,8 +500,8 @@ def main_chart(data: Dataset, view: View, projection: Projection | None) -> int 
     """The map (or bell curves for 1-D data); returns a clicked point, if any."""
     if projection is None:
         fig = fog_curves(data.X, view.params, data.feature_names[0])
-        st.plotly_chart(fig, key="em_curves")
-        st.plotly_chart(responsibility_bands(data.X, view.params), key="em_bands")
+        live_chart(fig, key="em_curves")
+        live_chart(responsibility_bands(data.X, view.params), key="em_bands")
         st.caption(
             "Dashed: each hill's bell curve, scaled by its weight. Black: their sum, "
             "the mixture. Below: the share of each hill at every height."
@@ -702,7 +702,7 @@ def kmeans_lockstep(
         if km[-1].converged and t >= len(km) - 1 and phase != "guess"
         else ""
     )
-    st.plotly_chart(
+    live_chart(
         kmeans_map(
             projection.points(data.X),
             projection.points(centers),

@@ -269,6 +269,29 @@ def test_m_step_equation_shows_the_cores_weights_and_counts(
         )
 
 
+def map_click(at: AppTest, row: int, click_id: str) -> None:
+    """A click on a point of the map, as the live chart reports it."""
+    at.session_state["em_map"] = {"row": row, "click": click_id}
+    at.run()
+
+
+def test_a_click_on_the_map_shows_that_point_once(at: AppTest) -> None:
+    click(at, "em_next")  # E-step 1
+    map_click(at, 17, "first")
+    assert at.number_input(key="em_point").value == 17
+    assert any("about point #17:" in c.value for c in at.caption)
+    # The click is remembered by the chart, not applied again: a typed number wins.
+    at.number_input(key="em_point").set_value(3).run()
+    assert at.number_input(key="em_point").value == 3
+    click(at, "em_next", times=2)  # E-step 2: the same old click still does nothing
+    assert at.number_input(key="em_point").value == 3
+    # Clicking the same point again is a new click: it shows that point again.
+    map_click(at, 17, "second")
+    assert at.number_input(key="em_point").value == 17
+    assert any("E-step 2 asks" in c.value and "#17:" in c.value for c in at.caption)
+    assert not at.exception
+
+
 def test_m_step_tab_asks_for_an_m_step_elsewhere(at: AppTest) -> None:
     assert any("Take the first E-step" in c.value for c in at.caption)
     click(at, "em_next")

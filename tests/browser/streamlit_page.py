@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Frame, Locator, Page
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -143,7 +143,15 @@ def set_number(page: Page, key: str, value: int) -> None:
 
 # Charts drawn by gmm_app.live_chart: a Plotly chart in its own frame, updated in
 # place from step to step.
-LIVE_CHARTS = ("em_loop", "em_map", "em_loglik", "em_heatmap")
+LIVE_CHARTS = (
+    "em_loop",
+    "em_map",
+    "em_curves",
+    "em_bands",
+    "em_loglik",
+    "em_heatmap",
+    "em_kmeans_map",
+)
 
 
 def chart_area(page: Page, chart_key: str) -> Locator:
@@ -151,6 +159,14 @@ def chart_area(page: Page, chart_key: str) -> Locator:
     if chart_key in LIVE_CHARTS:
         return page.frame_locator(f".st-key-{chart_key} iframe").locator("body")
     return page.locator(f".st-key-{chart_key}")
+
+
+def live_frame(page: Page, chart_key: str) -> Frame:
+    """The frame of the live chart with this key (to run JavaScript in it)."""
+    handle = page.locator(f".st-key-{chart_key} iframe").element_handle()
+    frame = handle.content_frame()
+    assert frame is not None
+    return frame
 
 
 def plotly_chart(page: Page, chart_key: str) -> Locator:

@@ -11,6 +11,7 @@ from streamlit_page import (
     click_button,
     hover_marker,
     hovered_point,
+    live_frame,
     narration,
     open_page,
     plotly_chart,
@@ -95,6 +96,51 @@ def test_typing_a_point_after_clicking_one_shows_the_typed_one(
     expect(_e_step_tab(page)).to_contain_text(f"about point #{typed}:")
     expect(page.locator(".st-key-em_point input")).to_have_value(str(typed))
     expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def test_a_step_redraws_the_map_in_place_and_keeps_the_zoom(
+    page: Page, app_url: str
+) -> None:
+    open_page(page, f"{app_url}{STEPPER}")
+    click_button(page, "em_next")
+    expect_map_to_show(page, "hill A")
+    # The student zooms in by dragging a box on the map.
+    area = plotly_chart(page, "em_map").locator(".nsewdrag").first
+    area.scroll_into_view_if_needed()
+    box = area.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
+    page.mouse.down()
+    page.mouse.move(
+        box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6, steps=8
+    )
+    page.mouse.up()
+    frame = live_frame(page, "em_map")
+    read = """() => {
+        const chart = document.querySelector('.js-plotly-plot');
+        return {kept: chart.__fogmapKept === true, zoom: chart.layout.xaxis.range,
+                revision: chart.dataset.revision};
+    }"""
+    frame.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot').layout.xaxis.autorange"
+        " === false"
+    )
+    frame.evaluate(
+        "() => { document.querySelector('.js-plotly-plot').__fogmapKept = true; }"
+    )
+    zoomed = frame.evaluate(read)
+
+    click_button(page, "em_next")
+    expect(narration(page)).to_contain_text("M-step 1")
+    frame.wait_for_function(
+        f"() => document.querySelector('.js-plotly-plot').dataset.revision"
+        f" !== '{zoomed['revision']}'"
+    )
+    after = frame.evaluate(read)
+    assert after["kept"], "the map was rebuilt instead of updated"
+    assert after["zoom"] == zoomed["zoom"], "the step lost the student's zoom"
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    assert real_errors(page.console_errors) == []  # type: ignore[attr-defined]
 
 
 def test_typing_a_point_number_shows_its_equation(page: Page, app_url: str) -> None:
