@@ -27,10 +27,110 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 import streamlit.components.v1 as components
+from plotly.io.json import to_json_plotly
 from plotly.offline import get_plotlyjs
 
 FRONTEND = Path(__file__).parent / "frontend" / "live_chart.html"
 _SEEN = "fog.live_chart_seen."
+
+# The look Streamlit 1.67 gives its own Plotly charts under Fogmap's light theme
+# (.streamlit/config.toml): the template st.plotly_chart's frontend builds, as read
+# from a chart drawn in Chromium. A live chart uses it so that it looks like the
+# charts around it; tests/browser checks it still matches a real st.plotly_chart.
+_MUTED, _LINE, _FONT = "#808495", "#e6eaf1", '"Source Sans", sans-serif'
+_SEQUENTIAL = [
+    "#e4f5ff", "#c7ebff", "#a6dcff", "#83c9ff", "#60b4ff",
+    "#3d9df3", "#1c83e1", "#0068c9", "#0054a3", "#004280",
+]  # fmt: skip
+_DIVERGING = [
+    "#7d353b", "#bd4043", "#ff4b4b", "#ff8c8c", "#ffc7c7",
+    "#a6dcff", "#60b4ff", "#1c83e1", "#0054a3", "#004280",
+]  # fmt: skip
+
+
+def _scale(colors: list[str]) -> list[list[object]]:
+    return [[i / (len(colors) - 1), c] for i, c in enumerate(colors)]
+
+
+STREAMLIT_LOOK: dict[str, object] = {
+    "data": {"scatter": [{"marker": {"line": {"width": 0}}, "type": "scatter"}]},
+    "layout": {
+        "colorway": [
+            "#0068c9",
+            "#83c9ff",
+            "#ff2b2b",
+            "#ffabab",
+            "#29b09d",
+            "#7defa1",
+            "#ff8700",
+            "#ffd16a",
+            "#6d3fc0",
+            "#d5dae5",
+        ],
+        "colorscale": {
+            "sequential": _scale(_SEQUENTIAL),
+            "sequentialminus": _scale(_SEQUENTIAL),
+            "diverging": _scale(_DIVERGING),
+        },
+        "coloraxis": {
+            "colorscale": _scale(_SEQUENTIAL),
+            "colorbar": {
+                "thickness": 16,
+                "xpad": 24,
+                "ticklabelposition": "outside",
+                "outlinecolor": "transparent",
+                "outlinewidth": 8,
+                "len": 0.75,
+                "y": 0.5745,
+                "title": {"font": {"color": _MUTED, "size": 14}},
+                "tickfont": {"color": _MUTED, "size": 12},
+            },
+        },
+        "font": {"color": _MUTED, "family": _FONT, "size": 12, "weight": 400},
+        "title": {
+            "font": {"family": _FONT, "size": 16, "color": "#1F2933"},
+            "pad": {"l": 4},
+            "xanchor": "left",
+            "x": 0,
+        },
+        "legend": {
+            "title": {"font": {"size": 12, "color": _MUTED}, "side": "top"},
+            "valign": "top",
+            "bordercolor": "transparent",
+            "borderwidth": 0,
+            "font": {"size": 12, "color": "#262730"},
+        },
+        "paper_bgcolor": "#FFFFFF",
+        "plot_bgcolor": "#FFFFFF",
+        "xaxis": {
+            "zerolinecolor": _LINE,
+            "gridcolor": _LINE,
+            "showgrid": False,
+            "tickfont": {"color": _MUTED, "size": 12},
+            "tickcolor": _LINE,
+            "title": {"font": {"color": _MUTED, "size": 14}, "standoff": 20},
+            "minor": {"gridcolor": _LINE},
+            "zeroline": False,
+            "automargin": True,
+        },
+        "yaxis": {
+            "ticklabelposition": "outside",
+            "zerolinecolor": _LINE,
+            "title": {"font": {"color": _MUTED, "size": 14}, "standoff": 24},
+            "tickcolor": _LINE,
+            "tickfont": {"color": _MUTED, "size": 12},
+            "gridcolor": _LINE,
+            "minor": {"gridcolor": _LINE},
+            "automargin": True,
+        },
+        "margin": {"pad": 8, "r": 0, "l": 0},
+        "hoverlabel": {
+            "bgcolor": "#FFFFFF",
+            "bordercolor": "rgba(31, 41, 51, 0.2)",
+            "font": {"color": _MUTED, "family": _FONT, "size": 12},
+        },
+    },
+}
 
 
 @functools.cache
@@ -70,9 +170,12 @@ def live_chart(
         The row number of a point the student just clicked, on the rerun that
         click caused; None otherwise.
     """
-    figure = fig.to_json()
+    spec = fig.to_plotly_json()
+    spec["layout"].pop("template", None)  # STREAMLIT_LOOK is sent once per chart
+    figure = to_json_plotly(spec)
     value = _component()(
         figure=figure,
+        template=STREAMLIT_LOOK,
         clickable=clickable,
         # Shown as the chart's data-revision once drawn: tests and benches wait on it.
         revision=zlib.crc32(figure.encode()),
