@@ -385,6 +385,13 @@ def read_table(data: bytes, name: str) -> Dataset:
             + ", ".join(constant)
             + "."
         )
+    elif constant and len(table):
+        point = ", ".join(f"{v:g}" for v in table.iloc[0])
+        notes.append(
+            f"Every row is the same point ({point}): with no spread there is "
+            "nothing to tell apart, so every hill sits on that one point and the "
+            "map shows a single dot."
+        )
     if len(table) < 2:
         raise FogmapError(
             f"{name} has {_plural(len(table), 'usable row')} of numbers; Fogmap "

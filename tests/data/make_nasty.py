@@ -465,6 +465,7 @@ def corpus() -> dict[str, dict[str, object]]:
         12,
         12,
         ["x", "y"],
+        notes=["Every row is the same point (1.5, 2.5)"],
         first_row=[1.5, 2.5],
         why="every row the same point: no spread at all",
     )
