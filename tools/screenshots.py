@@ -19,7 +19,7 @@ from conftest import (  # noqa: E402  (tests/browser/conftest.py)
     streamlit_server,
 )
 from playwright.sync_api import sync_playwright  # noqa: E402
-from streamlit_page import wait_idle  # noqa: E402
+from streamlit_page import wait_idle, wait_live_charts  # noqa: E402
 
 from gmm_app.navigation import available_pages  # noqa: E402
 
@@ -50,6 +50,7 @@ def main() -> None:
         for info in available_pages():
             page.goto(f"{base}/{url_path(info.path)}{VIEWS.get(info.path, '')}")
             wait_idle(page)
+            wait_live_charts(page)
             page.wait_for_timeout(800)  # let Plotly finish its transitions
             name = "home" if info.path == "app.py" else url_path(info.path).lower()
             target = OUT / f"{name}.png"

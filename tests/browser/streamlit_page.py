@@ -190,6 +190,19 @@ def expect_a_chart(page: Page, timeout: float = 30_000) -> None:
     page.wait_for_function(_A_CHART_DRAWN, timeout=timeout)
 
 
+_LIVE_CHARTS_DRAWN = """() => [...document.querySelectorAll(
+    'iframe[src*="live_chart"]')].every((frame) => {
+        const doc = frame.contentDocument;
+        const chart = doc && doc.querySelector('#chart');
+        return Boolean(chart && chart.dataset.revision);
+    })"""
+
+
+def wait_live_charts(page: Page, timeout: float = 30_000) -> None:
+    """Wait until every live chart on the page has drawn its figure."""
+    page.wait_for_function(_LIVE_CHARTS_DRAWN, timeout=timeout)
+
+
 def point_markers(page: Page, chart_key: str) -> Locator:
     """The markers of the first trace of the Plotly chart with this key."""
     return chart_area(page, chart_key).locator(
