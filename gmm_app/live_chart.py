@@ -171,7 +171,7 @@ def live_chart(
         click caused; None otherwise.
     """
     spec = fig.to_plotly_json()
-    spec["layout"].pop("template", None)  # STREAMLIT_LOOK is sent once per chart
+    spec["layout"].pop("template", None)  # replaced by STREAMLIT_LOOK in the frame
     figure = to_json_plotly(spec)
     value = _component()(
         figure=figure,

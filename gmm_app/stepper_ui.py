@@ -603,14 +603,8 @@ def equations(
     clicked: int | None,
 ) -> None:
     """The E-step for a point and the M-step for a hill, with the real numbers."""
-    # A map keeps its selection until its figure changes: apply a click once, so
-    # a number typed afterwards is not overwritten by the same old click.
-    last = "fog.em_last_click"
-    if clicked is None:
-        st.session_state.pop(last, None)
-    elif clicked != st.session_state.get(last):
+    if clicked is not None:  # only on the rerun the click caused (live_chart)
         st.session_state["em_point"] = clicked
-        st.session_state[last] = clicked
     e_tab, m_tab = st.tabs(["E-step for one point", "M-step for one hill"])
     with e_tab:
         index = st.number_input(
