@@ -32,18 +32,13 @@ from conftest import (  # noqa: E402  (tests/browser/conftest.py)
     streamlit_server,
 )
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
-from streamlit_page import wait_idle  # noqa: E402
+from streamlit_page import LIVE_REVISION, wait_idle  # noqa: E402
 
 from gmm_core import load_preset  # noqa: E402
 
 # The map is a live chart (gmm_app.live_chart): a Plotly chart in its own frame
 # that carries the revision of the figure it has drawn in ``data-revision``.
-MAP_REVISION = """(() => {
-    const frame = document.querySelector('.st-key-em_map iframe');
-    const doc = frame && frame.contentDocument;
-    const chart = doc && doc.querySelector('#chart');
-    return chart ? chart.dataset.revision : undefined;
-})()"""
+MAP_REVISION = f"({LIVE_REVISION})(document.querySelector('.st-key-em_map iframe'))"
 REMEMBER_MAP = """() => {
     window.__fogmapOld = REVISION;
     window.__fogmapClick = null;

@@ -46,6 +46,7 @@ from conftest import (  # noqa: E402  (tests/browser/conftest.py)
 )
 from playwright.sync_api import Browser, Page, WebSocket, sync_playwright  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+from streamlit_page import LIVE_REVISION  # noqa: E402
 
 # (name in the table, URL path); Streamlit derives a page's path from its file
 # name (pages/2_EM_stepper.py -> /EM_stepper), gmm_app/navigation.py lists them.
@@ -58,12 +59,9 @@ PAGES = (
 )
 # Charts drawn: Streamlit's own Plotly charts, and Fogmap's live charts
 # (gmm_app.live_chart: an iframe whose chart carries data-revision once drawn).
-CHARTS_DRAWN = """() => document.querySelectorAll('.js-plotly-plot').length
-    + [...document.querySelectorAll('iframe')].filter((frame) => {
-        const doc = frame.contentDocument;
-        const chart = doc && doc.querySelector('#chart');
-        return Boolean(chart && chart.dataset.revision);
-    }).length"""
+CHARTS_DRAWN = f"""() => document.querySelectorAll('.js-plotly-plot').length
+    + [...document.querySelectorAll('iframe')].filter(
+        (frame) => ({LIVE_REVISION})(frame) !== undefined).length"""
 IDLE_WITH_CHART = f"""() => document.querySelector(
     '[data-testid="stApp"][data-test-script-state="notRunning"]') !== null
     && ({CHARTS_DRAWN})() > 0"""

@@ -40,28 +40,9 @@ def open_page(page: Page, url: str) -> None:
     wait_idle(page)
 
 
-# Sets window.__fogmapRan once Streamlit reports a script run after this point.
-_WATCH_FOR_A_RUN = """() => {
-    window.__fogmapRan = false;
-    const app = document.querySelector('[data-testid="stApp"]');
-    // A fast rerun can start and end before the observer is called: the old
-    // values of the changes still show it ran.
-    new MutationObserver((changes, observer) => {
-        if (app.getAttribute('data-test-script-state') === 'running'
-                || changes.some((change) => change.oldValue === 'running')) {
-            window.__fogmapRan = true;
-            observer.disconnect();
-        }
-    }).observe(app, {attributes: true, attributeOldValue: true,
-                     attributeFilter: ['data-test-script-state']});
-}"""
-
-
 def follow_the_websocket(page: Page) -> None:
     """Keep the page's Streamlit websocket in ``page.streamlit_socket``."""
-    if getattr(page, "streamlit_socket", None) is not None or getattr(
-        page, "_fogmap_follows", False
-    ):
+    if getattr(page, "_fogmap_follows", False):
         return
     page._fogmap_follows = True  # type: ignore[attr-defined]
 
@@ -90,20 +71,16 @@ def click_button(page: Page, key: str) -> None:
     Right after the click Streamlit may still say "notRunning" (the rerun has not
     started yet), and a fast rerun can start and end without the page ever showing
     "running". So this waits for the server's "script finished" message on the
-    websocket (or, without a known websocket, to see the run start), then for the
+    websocket (the page must have been opened with ``open_page``), then for the
     page to settle.
     """
-    button = page.locator(f".st-key-{key}").get_by_role("button").first
     socket = getattr(page, "streamlit_socket", None)
-    if socket is not None and not socket.is_closed():
-        with socket.expect_event(
-            "framereceived", predicate=_finishes_a_run, timeout=30_000
-        ):
-            button.click()
-    else:
-        page.evaluate(_WATCH_FOR_A_RUN)
+    assert socket is not None and not socket.is_closed(), "open it with open_page"
+    button = page.locator(f".st-key-{key}").get_by_role("button").first
+    with socket.expect_event(
+        "framereceived", predicate=_finishes_a_run, timeout=30_000
+    ):
         button.click()
-        page.wait_for_function("() => window.__fogmapRan === true", timeout=30_000)
     wait_idle(page)
 
 
@@ -120,6 +97,14 @@ def real_errors(messages: list[str]) -> list[str]:
 
 
 STEPPER = "/EM_stepper"
+HOME_HEADING = "Fogmap: finding hills in the fog"
+
+
+def sidebar_pages(*links: str) -> tuple[tuple[str, str], ...]:
+    """(sidebar link, the heading of the page it opens), in the order given."""
+    return tuple((link, HOME_HEADING if link == "Home" else link) for link in links)
+
+
 # The stepper's narration starts with a bold "The guess.", "E-step t: ..." or
 # "M-step t: ...".
 _NARRATION = re.compile(r"^(The guess\.|[EM]-step \d+: )")
@@ -174,15 +159,19 @@ def plotly_chart(page: Page, chart_key: str) -> Locator:
     return chart_area(page, chart_key).locator(".js-plotly-plot")
 
 
-_A_CHART_DRAWN = """() => {
+# JavaScript: the revision of the figure a live chart's frame has drawn, or
+# undefined before its first figure (gmm_app/frontend/live_chart.html sets it).
+LIVE_REVISION = """(frame) => {
+    const doc = frame && frame.contentDocument;
+    const chart = doc && doc.querySelector('#chart');
+    return chart && chart.dataset.revision ? chart.dataset.revision : undefined;
+}"""
+_A_CHART_DRAWN = f"""() => {{
     const shown = (el) => el.offsetWidth > 0 && el.offsetHeight > 0;
     if ([...document.querySelectorAll('.js-plotly-plot')].some(shown)) return true;
-    return [...document.querySelectorAll('iframe')].some((frame) => {
-        const doc = frame.contentDocument;
-        const chart = doc && doc.querySelector('.js-plotly-plot');
-        return Boolean(chart && chart.dataset.revision && shown(frame));
-    });
-}"""
+    return [...document.querySelectorAll('iframe')].some(
+        (frame) => ({LIVE_REVISION})(frame) !== undefined && shown(frame));
+}}"""
 
 
 def expect_a_chart(page: Page, timeout: float = 30_000) -> None:
@@ -190,12 +179,9 @@ def expect_a_chart(page: Page, timeout: float = 30_000) -> None:
     page.wait_for_function(_A_CHART_DRAWN, timeout=timeout)
 
 
-_LIVE_CHARTS_DRAWN = """() => [...document.querySelectorAll(
-    'iframe[src*="live_chart"]')].every((frame) => {
-        const doc = frame.contentDocument;
-        const chart = doc && doc.querySelector('#chart');
-        return Boolean(chart && chart.dataset.revision);
-    })"""
+_LIVE_CHARTS_DRAWN = f"""() => [...document.querySelectorAll(
+    'iframe[src*="live_chart"]')].every(
+        (frame) => ({LIVE_REVISION})(frame) !== undefined)"""
 
 
 def wait_live_charts(page: Page, timeout: float = 30_000) -> None:

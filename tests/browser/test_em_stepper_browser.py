@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 from streamlit_page import (
+    HOME_HEADING,
     STEPPER,
     choose,
     click_button,
@@ -195,9 +196,7 @@ def test_the_data_follows_the_student_through_the_sidebar(
     expect(sidebar.get_by_text("Old Faithful eruptions · 272 points")).to_be_visible()
     expect_map_to_show(page, "eruption")  # the axes follow the data
     sidebar.get_by_role("link", name="Home").click()
-    expect(
-        page.get_by_role("heading", name="Fogmap: finding hills in the fog")
-    ).to_be_visible()
+    expect(page.get_by_role("heading", name=HOME_HEADING)).to_be_visible()
     wait_idle(page)
     expect(sidebar.get_by_text("Old Faithful eruptions · 272 points")).to_be_visible()
     expect(page.locator(EXCEPTION)).to_have_count(0)

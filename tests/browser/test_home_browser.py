@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
-from streamlit_page import choose, expect_a_chart, open_page, real_errors, wait_idle
+from streamlit_page import (
+    HOME_HEADING,
+    choose,
+    expect_a_chart,
+    open_page,
+    real_errors,
+    wait_idle,
+)
 
 
 def test_home_draws_its_charts_without_errors(page: Page, app_url: str) -> None:
     open_page(page, app_url)
     expect(page.locator(".js-plotly-plot")).to_have_count(2)
-    expect(
-        page.get_by_role("heading", name="Fogmap: finding hills in the fog")
-    ).to_be_visible()
+    expect(page.get_by_role("heading", name=HOME_HEADING)).to_be_visible()
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_role("link", name="Home")).to_be_visible()

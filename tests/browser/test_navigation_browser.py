@@ -10,16 +10,12 @@ from streamlit_page import (
     open_page,
     real_errors,
     set_number,
+    sidebar_pages,
     wait_idle,
 )
 
 EXCEPTION = '[data-testid="stException"]'
-LESSONS = (
-    ("Fog explorer", "Fog explorer"),
-    ("Covariance shapes", "Covariance shapes"),
-    ("EM stepper", "EM stepper"),
-    ("Home", "Fogmap: finding hills in the fog"),
-)
+LESSONS = sidebar_pages("Fog explorer", "Covariance shapes", "EM stepper", "Home")
 
 
 @pytest.mark.parametrize("start", ["EM stepper", "Fog explorer"])

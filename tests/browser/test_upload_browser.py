@@ -12,16 +12,19 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from streamlit_page import choose, expect_a_chart, open_page, real_errors, wait_idle
+from streamlit_page import (
+    choose,
+    expect_a_chart,
+    open_page,
+    real_errors,
+    sidebar_pages,
+    wait_idle,
+)
 
 NASTY = Path(__file__).resolve().parents[1] / "data" / "nasty"
 EXCEPTION = '[data-testid="stException"]'
-PAGES = (
-    ("Fog explorer", "Fog explorer"),
-    ("EM stepper", "EM stepper"),
-    ("Covariance shapes", "Covariance shapes"),
-    ("Choosing K", "Choosing K"),
-    ("Home", "Fogmap: finding hills in the fog"),
+PAGES = sidebar_pages(
+    "Fog explorer", "EM stepper", "Covariance shapes", "Choosing K", "Home"
 )
 IMG = '<img src=x onerror="alert(1)">'
 SCRIPT = "<script>alert(2)</script>"
