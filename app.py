@@ -4,11 +4,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from gmm_app.data import fitted_mixture
-from gmm_app.figures import fog_curves, fog_map, surveyor_loop
-from gmm_app.navigation import available_pages
-from gmm_app.sidebar import HOME_FIT_LIMIT, page_data, render_sidebar
-from gmm_app.text import fog_sentence, hill_name, md_escape
+from gmm_app.plotting.fog import fog_curves, fog_map
+from gmm_app.plotting.loop import surveyor_loop
+from gmm_app.shell.data import fitted_mixture
+from gmm_app.shell.navigation import available_pages
+from gmm_app.shell.sidebar import HOME_FIT_LIMIT, page_data, render_sidebar
+from gmm_app.words import fog_sentence, hill_name, md_escape
 from gmm_core import FogmapError, responsibilities
 
 SAMPLES = Path(__file__).parent / "samples"

@@ -36,7 +36,7 @@ from streamlit_page import LIVE_REVISION, wait_idle  # noqa: E402
 
 from gmm_core import load_preset  # noqa: E402
 
-# The map is a live chart (gmm_app.live_chart): a Plotly chart in its own frame
+# The map is a live chart (gmm_app.shell.live_chart): a Plotly chart in its own frame
 # that carries the revision of the figure it has drawn in ``data-revision``.
 MAP_REVISION = f"({LIVE_REVISION})(document.querySelector('.st-key-em_map iframe'))"
 REMEMBER_MAP = """() => {

@@ -58,7 +58,7 @@ PAGES = (
     ("Choosing K", "Choosing_K"),
 )
 # Charts drawn: Streamlit's own Plotly charts, and Fogmap's live charts
-# (gmm_app.live_chart: an iframe whose chart carries data-revision once drawn).
+# (gmm_app.shell.live_chart: an iframe whose chart carries data-revision once drawn).
 CHARTS_DRAWN = f"""() => document.querySelectorAll('.js-plotly-plot').length
     + [...document.querySelectorAll('iframe')].filter(
         (frame) => ({LIVE_REVISION})(frame) !== undefined).length"""

@@ -1,5 +1,17 @@
-"""What Fogmap's pages share: the sidebar, session state, cached work, figures.
+"""Fogmap's app layer: what the pages show, built over :mod:`gmm_core`.
 
-``gmm_app.figures`` is pure Plotly (no Streamlit) so every figure can be tested on
-its own; the other modules are Streamlit glue over :mod:`gmm_core`.
+::
+
+    shell/        what every page shares: sidebar, navigation, session state and the
+                  URL, shared widgets, data caches, the live chart (Streamlit)
+    plotting/     Plotly, no Streamlit: the figure builder and palette, projections
+                  and ellipses, the layers every map draws, the fog charts, the loop
+    words.py      every label and formatter, once (no Streamlit, no Plotly)
+    explorer/ stepper/ shapes/ choosing_k/
+                  one package per lesson: its numbers (model), its figures (Plotly
+                  only) and its panels (Streamlit)
+
+Arrows point down: a lesson may import ``shell``, ``plotting``, ``words`` and
+``gmm_core``, never another lesson; ``plotting`` and ``words`` import no Streamlit;
+``gmm_core`` imports nothing from here. ``tests/test_layers.py`` keeps these rules.
 """

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from gmm_app import explorer_ui as ui
-from gmm_app.sidebar import EXPLORER_FIT_LIMIT, page_data, render_sidebar
+from gmm_app.explorer import panels as ui
+from gmm_app.shell.sidebar import EXPLORER_FIT_LIMIT, page_data, render_sidebar
 
 st.set_page_config(page_title="Fog explorer · Fogmap", page_icon="🌫️", layout="wide")
 active = render_sidebar()

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from gmm_app import stepper_ui as ui
-from gmm_app.sidebar import STEPPER_FIT_LIMIT, page_data, render_sidebar
-from gmm_app.stepping import view_at
-from gmm_app.widgets import projection_picker
+from gmm_app.shell.sidebar import STEPPER_FIT_LIMIT, page_data, render_sidebar
+from gmm_app.shell.widgets import projection_picker
+from gmm_app.stepper import panels as ui
+from gmm_app.stepper.model import view_at
 
 st.set_page_config(page_title="EM stepper · Fogmap", page_icon="🌫️", layout="wide")
 active = render_sidebar()

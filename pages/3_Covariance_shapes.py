@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from gmm_app import shapes_ui as ui
-from gmm_app.sidebar import SWEEP_FIT_LIMIT, page_data, render_sidebar
+from gmm_app.shapes import panels as ui
+from gmm_app.shell.sidebar import SWEEP_FIT_LIMIT, page_data, render_sidebar
 
 st.set_page_config(
     page_title="Covariance shapes · Fogmap", page_icon="🌫️", layout="wide"

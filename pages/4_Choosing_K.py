@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from gmm_app import choosing_k_ui as ui
-from gmm_app.sidebar import SWEEP_FIT_LIMIT, page_data, render_sidebar
+from gmm_app.choosing_k import panels as ui
+from gmm_app.shell.sidebar import SWEEP_FIT_LIMIT, page_data, render_sidebar
 
 st.set_page_config(page_title="Choosing K · Fogmap", page_icon="🌫️", layout="wide")
 active = render_sidebar()

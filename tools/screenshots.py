@@ -21,7 +21,7 @@ from conftest import (  # noqa: E402  (tests/browser/conftest.py)
 from playwright.sync_api import sync_playwright  # noqa: E402
 from streamlit_page import wait_idle, wait_live_charts  # noqa: E402
 
-from gmm_app.navigation import available_pages  # noqa: E402
+from gmm_app.shell.navigation import available_pages  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 # A view worth showing on each page (the URL carries it).

@@ -13,12 +13,13 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-LIVE_CHART = "gmm_app.live_chart.live_chart"
+LIVE_CHART = "gmm_app.shell.live_chart.live_chart"
 
 
 def _charts(at: AppTest) -> list[tuple[str, dict]]:
     """Every Plotly chart as (key, figure JSON): ``st.plotly_chart``s, then live
-    charts (``gmm_app.live_chart``, a custom component whose argument is its figure).
+    charts (``gmm_app.shell.live_chart``, a custom component whose argument is its
+    figure).
     """
     charts = [
         (el.proto.id.rsplit("-", 1)[-1], json.loads(el.proto.spec))
@@ -93,7 +94,7 @@ def narration(at: AppTest) -> str:
 def latex_lines(at: AppTest) -> list[str]:
     """Every formula line on the page, without the ``$$`` fences.
 
-    A block of several lines (``gmm_app.equations.aligned``) counts as its lines.
+    A block of several lines (``gmm_app.words.aligned``) counts as its lines.
     """
     lines = []
     for el in at.latex:

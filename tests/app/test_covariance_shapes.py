@@ -27,8 +27,8 @@ from apptest_helpers import (
 from sklearn.mixture import GaussianMixture
 from streamlit.testing.v1 import AppTest
 
-from gmm_app import shapes_figures
-from gmm_app.shapes_ui import TYPES
+from gmm_app.shapes import figures as shapes_figures
+from gmm_app.shapes.panels import TYPES
 from gmm_core import PRESETS, GMMParams, fit, load_preset
 from gmm_core.shapes import (
     closest_covariance,

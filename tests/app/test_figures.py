@@ -1,7 +1,8 @@
 """Every figure builder's output passes Plotly's own validation.
 
-The builders skip validation on the hot path (gmm_app.figures.FigureBuilder); this
-is where a misspelt property would be caught.
+The builders skip validation on the hot path
+(gmm_app.plotting.builder.FigureBuilder); this is where a misspelt property would
+be caught.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from gmm_app import figures
+from gmm_app.plotting import fog, geometry, loop
+from gmm_app.stepper import figures as stepper_figures
 from gmm_core import em_steps, initialize, load_preset, responsibilities
 
 
@@ -26,13 +28,13 @@ def built_figures(fitted: tuple[np.ndarray, list]) -> dict[str, go.Figure]:
     params = steps[-1].params
     resp = responsibilities(X, params)
     trail = np.stack([s.params.means for s in steps])
-    proj = figures.Projection.features(("x", "y"))
+    proj = geometry.Projection.features(("x", "y"))
     heights = load_preset("heights", 200, 0).X
     h_params = initialize(heights, 3, seed=0)
     lls = np.array([s.mean_log_likelihood for s in steps])
     labels = resp.argmax(axis=1)
     return {
-        "fog_map": figures.fog_map(
+        "fog_map": fog.fog_map(
             X,
             params,
             resp,
@@ -41,15 +43,15 @@ def built_figures(fitted: tuple[np.ndarray, list]) -> dict[str, go.Figure]:
             changed=np.arange(5),
             moved_from=steps[-2].params.means,
         ),
-        "fog_map_guess": figures.fog_map(X, params, None, ("x", "y")),
-        "fog_curves": figures.fog_curves(heights, h_params, "height"),
-        "bands": figures.responsibility_bands(heights, h_params),
-        "loop": figures.surveyor_loop("m"),
-        "loglik": figures.log_likelihood_chart(lls, 3, 1e-3, None),
-        "heatmap": figures.responsibility_heatmap(resp),
-        "heatmap_binned": figures.responsibility_heatmap(resp, max_rows=50),
-        "kmeans": figures.kmeans_map(X, params.means, labels, ("x", "y")),
-        "gallery": figures.restart_gallery(
+        "fog_map_guess": fog.fog_map(X, params, None, ("x", "y")),
+        "fog_curves": fog.fog_curves(heights, h_params, "height"),
+        "bands": fog.responsibility_bands(heights, h_params),
+        "loop": loop.surveyor_loop("m"),
+        "loglik": stepper_figures.log_likelihood_chart(lls, 3, 1e-3, None),
+        "heatmap": stepper_figures.responsibility_heatmap(resp),
+        "heatmap_binned": stepper_figures.responsibility_heatmap(resp, max_rows=50),
+        "kmeans": stepper_figures.kmeans_map(X, params.means, labels, ("x", "y")),
+        "gallery": stepper_figures.restart_gallery(
             X, [("a", params, labels), ("b", params, labels)], proj
         ),
     }
@@ -66,14 +68,14 @@ def test_every_builder_makes_a_valid_plotly_figure(fitted) -> None:
 def test_projection_of_ellipses_matches_the_marginal_covariance(fitted) -> None:
     _, steps = fitted
     params = steps[-1].params
-    proj = figures.Projection.features(("x", "y"), 1, 0)
+    proj = geometry.Projection.features(("x", "y"), 1, 0)
     expected = params.full_covariances()[:, [1, 0]][:, :, [1, 0]]
     assert np.allclose(proj.covariances(params), expected)
 
 
 def test_ellipse_is_at_one_mahalanobis_distance() -> None:
     cov = np.array([[2.0, 0.6], [0.6, 0.5]])
-    x, y = figures.ellipse_xy(np.array([1.0, -1.0]), cov, 1.0)
+    x, y = geometry.ellipse_xy(np.array([1.0, -1.0]), cov, 1.0)
     d = np.column_stack([x - 1.0, y + 1.0])
     m = np.einsum("ni,ij,nj->n", d, np.linalg.inv(cov), d)
     assert np.allclose(m, 1.0)

@@ -6,7 +6,7 @@ import pytest
 from apptest_helpers import ROOT, active_data_line, assert_finite_figure, plotly_figures
 from streamlit.testing.v1 import AppTest
 
-from gmm_app.navigation import available_pages
+from gmm_app.shell.navigation import available_pages
 from gmm_core import PRESETS, load_preset
 
 

@@ -26,7 +26,7 @@ from apptest_helpers import ROOT, plotly_figures
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from gmm_app.text import md_escape
+from gmm_app.words import md_escape
 from gmm_core.tabular import MAX_BYTES
 
 NASTY = ROOT / "tests" / "data" / "nasty"
@@ -42,7 +42,7 @@ PAGES = (
     "pages/3_Covariance_shapes.py",
     "pages/4_Choosing_K.py",
 )
-# The most rows each page fits before it takes a seeded sample (gmm_app.sidebar).
+# The most rows each page fits before it takes a seeded sample (gmm_app.shell.sidebar).
 FIT_LIMITS = {
     HOME: 5_000,
     EXPLORER: 20_000,

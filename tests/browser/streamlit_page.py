@@ -126,7 +126,7 @@ def set_number(page: Page, key: str, value: int) -> None:
     wait_idle(page)
 
 
-# Charts drawn by gmm_app.live_chart: a Plotly chart in its own frame, updated in
+# Charts drawn by gmm_app.shell.live_chart: a Plotly chart in its own frame, updated in
 # place from step to step.
 LIVE_CHARTS = (
     "em_loop",

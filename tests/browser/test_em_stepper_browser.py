@@ -225,7 +225,7 @@ def test_play_keeps_stepping_until_paused(page: Page, app_url: str) -> None:
 
 
 def test_live_charts_look_like_streamlits_own(page: Page, app_url: str) -> None:
-    """The live charts' look (gmm_app.live_chart.STREAMLIT_LOOK) still matches the
+    """The live charts' look (gmm_app.shell.live_chart.STREAMLIT_LOOK) still matches the
     template Streamlit gives a real st.plotly_chart: a Streamlit upgrade that
     changes its charts' look fails here rather than leaving the stepper odd."""
     open_page(page, f"{app_url}{STEPPER}")

@@ -25,8 +25,7 @@ import pandas as pd
 import streamlit as st
 from sklearn.metrics import adjusted_rand_score
 
-from gmm_app import state
-from gmm_app.explorer_figures import (
+from gmm_app.explorer.figures import (
     MapView,
     confidence_panel,
     dbscan_panel,
@@ -41,10 +40,12 @@ from gmm_app.explorer_figures import (
     soft_panel,
     whole_percents,
 )
-from gmm_app.figures import Projection, fog_curves, plot_text, responsibility_bands
-from gmm_app.stepper_ui import TYPE_LABELS
-from gmm_app.text import hill_name, hill_title, md_escape
-from gmm_app.widgets import k_input, seed_input
+from gmm_app.plotting.builder import plot_text
+from gmm_app.plotting.fog import fog_curves, responsibility_bands
+from gmm_app.plotting.geometry import Projection
+from gmm_app.shell import state
+from gmm_app.shell.widgets import k_input, seed_input
+from gmm_app.words import hill_name, hill_title, md_escape, milliseconds, type_label
 from gmm_core import (
     COVARIANCE_TYPES,
     PRESETS,
@@ -115,7 +116,7 @@ def temper(log_prob: np.ndarray, fog: float) -> np.ndarray:
 
 
 def fog_sentences(probs: np.ndarray, min_share: float = 0.005) -> list[str]:
-    """Every point's soft assignment in words, as :func:`gmm_app.text.fog_sentence`.
+    """Every point's soft assignment in words, as :func:`gmm_app.words.fog_sentence`.
 
     Parameters
     ----------
@@ -663,7 +664,7 @@ def settings_panel(data: Dataset) -> Settings:
             cols[1].selectbox,
             "Covariance type (GMM)",
             COVARIANCE_TYPES,
-            format_func=TYPE_LABELS.__getitem__,
+            format_func=type_label,
             key="covariance_type",
             help="What shapes a hill may take. K-Means has no such choice: its "
             "islands are always round.",
@@ -1464,10 +1465,6 @@ def hills_section(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> None
 # When to use which, and the limits
 
 
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms" if seconds >= 0.001 else "under 1 ms"
-
-
 def comparison_table(data: Dataset, an: Analysis | None, settings: Settings) -> None:
     """A plain K-Means against GMM table, with this data's numbers."""
     k, d = settings.n_components, data.n_features
@@ -1494,9 +1491,9 @@ def comparison_table(data: Dataset, an: Analysis | None, settings: Settings) -> 
     speed_km = "fast; scales to millions of points"
     speed_gmm = "slower: every iteration weighs every point against every hill"
     if an is not None:
-        speed_km += f" (here {_ms(an.kmeans_seconds)} for 10 starts)"
+        speed_km += f" (here {milliseconds(an.kmeans_seconds)} for 10 starts)"
         speed_gmm += (
-            f" (here {_ms(an.gmm_seconds)} for {len(an.restarts)} "
+            f" (here {milliseconds(an.gmm_seconds)} for {len(an.restarts)} "
             f"{'restart' if len(an.restarts) == 1 else 'restarts'})"
         )
     rows = [

@@ -12,22 +12,20 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gmm_app import state
-from gmm_app.data import em_trace, kmeans_trace, restarts
-from gmm_app.equations import aligned, m_step_steps, responsibility_steps
-from gmm_app.figures import (
-    Projection,
-    fog_curves,
-    fog_map,
+from gmm_app.plotting.fog import fog_curves, fog_map, responsibility_bands
+from gmm_app.plotting.geometry import Projection
+from gmm_app.plotting.loop import surveyor_loop
+from gmm_app.shell import state
+from gmm_app.shell.live_chart import live_chart
+from gmm_app.shell.widgets import k_input, seed_input
+from gmm_app.stepper.equations import m_step_steps, responsibility_steps
+from gmm_app.stepper.figures import (
     kmeans_map,
     log_likelihood_chart,
-    responsibility_bands,
     responsibility_heatmap,
     restart_gallery,
-    surveyor_loop,
 )
-from gmm_app.live_chart import live_chart
-from gmm_app.stepping import (
+from gmm_app.stepper.model import (
     View,
     clamp,
     n_positions,
@@ -35,8 +33,8 @@ from gmm_app.stepping import (
     phase_of,
     stop_message,
 )
-from gmm_app.text import hill_name, hill_title, md_escape
-from gmm_app.widgets import k_input, seed_input
+from gmm_app.stepper.traces import em_trace, kmeans_trace, restarts
+from gmm_app.words import aligned, hill_name, hill_title, md_escape, tiny, type_label
 from gmm_core import (
     COVARIANCE_TYPES,
     Dataset,
@@ -68,12 +66,6 @@ GUESS_WORDS = {
     "random_from_data": "at random points of the data",
     "given": "where you clicked",
 }
-TYPE_LABELS = {
-    "full": "full: any hill",
-    "tied": "tied: clone hills",
-    "diag": "diag: oval dome, no tilt",
-    "spherical": "spherical: perfect dome",
-}
 REG_OPTIONS = (0.0, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 TOL_OPTIONS = (1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 SPEEDS = {"slow": 1.5, "normal": 0.8, "fast": 0.35}
@@ -91,10 +83,6 @@ class Settings:
     reg_covar: float
     tol: float
     max_iter: int
-
-
-def _number(value: float) -> str:
-    return "0" if value == 0 else f"{value:.0e}".replace("e-0", "e-")
 
 
 def read_url() -> None:
@@ -124,7 +112,7 @@ def settings_panel(data: Dataset) -> Settings:
             cols[1].selectbox,
             "Covariance type",
             COVARIANCE_TYPES,
-            format_func=TYPE_LABELS.__getitem__,
+            format_func=type_label,
             key="covariance_type",
             help="What shapes a hill may take.",
         )
@@ -142,7 +130,7 @@ def settings_panel(data: Dataset) -> Settings:
             "reg_covar",
             REG_OPTIONS,
             value=1e-6,
-            format_func=_number,
+            format_func=tiny,
             key="em_reg_covar",
             help="Added to every covariance's diagonal in each M-step, so no hill "
             "can shrink to nothing. 0 allows a collapse.",
@@ -152,7 +140,7 @@ def settings_panel(data: Dataset) -> Settings:
             "tol",
             TOL_OPTIONS,
             value=1e-3,
-            format_func=_number,
+            format_func=tiny,
             key="em_tol",
             help="EM stops when a step raises the log-likelihood per point by less.",
         )

@@ -18,15 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from gmm_app.figures import (
-    FigureBuilder,
-    _layout,
-    colour,
-    drawn_mask,
-    ellipse_xy,
-    marker,
-)
-from gmm_app.text import hill_name
+from gmm_app.plotting.builder import FigureBuilder, colour, finish_figure, marker, rgba
+from gmm_app.plotting.geometry import drawn_mask, ellipse_xy
+from gmm_app.words import hill_name
 
 NOISE_COLOUR = "#7B8794"
 OUTLIER_COLOUR = "#B2182B"
@@ -85,12 +79,6 @@ def whole_percents(shares: np.ndarray) -> np.ndarray:
     order = np.lexsort((np.arange(exact.size), -exact, -(exact - whole)))
     whole[order[:missing]] += 1
     return whole
-
-
-def _rgba(hex_colour: str, alpha: float) -> str:
-    h = hex_colour.lstrip("#")
-    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
-    return f"rgba({r}, {g}, {b}, {alpha:g})"
 
 
 @dataclass(frozen=True, eq=False)
@@ -208,7 +196,7 @@ def _add_regions(
     """Tint each grid cell with the pale colour of the cluster that claims it."""
     scale = []
     for k in range(k_count):
-        pale = _rgba(colour(k), alpha)
+        pale = rgba(colour(k), alpha)
         scale += [[k / k_count, pale], [(k + 1) / k_count, pale]]
     fig.add_trace(
         dict(
@@ -453,7 +441,7 @@ def _finish(
         )
         settings["margin"] = dict(l=10, r=10, t=64, b=110)
     settings.update(layout)
-    return _layout(fig, **settings)
+    return finish_figure(fig, **settings)
 
 
 def _strip_y(view: MapView) -> tuple[float, float] | None:
@@ -1050,7 +1038,7 @@ def recipe_bar(weights: np.ndarray, island_shares: np.ndarray | None) -> go.Figu
         )
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title="share of the points")
     fig.update_yaxes(autorange="reversed")
-    return _layout(
+    return finish_figure(
         fig,
         barmode="stack",
         height=110 + 50 * len(rows),
@@ -1120,7 +1108,7 @@ def log_density_histogram(
     )
     fig.update_xaxes(title="log-density log p(x): low = far from every hill")
     fig.update_yaxes(title="points")
-    return _layout(
+    return finish_figure(
         fig,
         barmode="overlay",
         height=270,
@@ -1233,7 +1221,7 @@ def hills_surface(
         aspectratio=dict(x=aspect[0], y=aspect[1], z=0.55),
         camera=dict(eye=dict(x=1.35, y=-1.35, z=0.95)),
     )
-    return _layout(
+    return finish_figure(
         fig,
         height=height,
         scene=scene,

@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from gmm_app import state
-from gmm_app.data import preset_data
-from gmm_app.figures import DRAW_LIMIT
-from gmm_app.navigation import available_pages
-from gmm_app.text import md_escape
+from gmm_app.plotting.geometry import DRAW_LIMIT
+from gmm_app.shell import state
+from gmm_app.shell.data import preset_data
+from gmm_app.shell.navigation import available_pages
+from gmm_app.words import md_escape
 from gmm_core import (
     PRESETS,
     Dataset,

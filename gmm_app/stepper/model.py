@@ -17,7 +17,7 @@ from typing import Literal
 
 import numpy as np
 
-from gmm_app.text import hill_name, hill_title
+from gmm_app.words import hill_name, hill_title, plural
 from gmm_core import EMStep, GMMParams, responsibilities
 
 Phase = Literal["guess", "e", "m"]
@@ -151,10 +151,6 @@ def view_at(X: np.ndarray, trace: tuple[EMStep, ...], position: int) -> View:
 # Narration
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _direction(delta: np.ndarray) -> str:
     """A movement in words: "0.8 units right", "1.2 units up and left"."""
     if not np.any(np.abs(delta) > 1e-12):
@@ -249,7 +245,7 @@ def stop_message(step: EMStep, tol: float, max_iter: int) -> str:
     """Why the trace ended, for the last position."""
     if step.stop_reason == "converged":
         return (
-            f"**Converged** after {_plural(step.iteration, 'iteration')}: the last "
+            f"**Converged** after {plural(step.iteration, 'iteration')}: the last "
             "step raised "
             f"the log-likelihood by less than the tolerance ({tol:g}). The map has "
             "stopped changing."
@@ -264,6 +260,6 @@ def stop_message(step: EMStep, tol: float, max_iter: int) -> str:
             "simpler covariance type (spherical or tied), use fewer hills or more data."
         )
     return (
-        f"**Stopped at the maximum of {_plural(max_iter, 'iteration')}** before the "
+        f"**Stopped at the maximum of {plural(max_iter, 'iteration')}** before the "
         f"log-likelihood settled (tolerance {tol:g}). Raise the maximum to go on."
     )

@@ -13,26 +13,21 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from gmm_app.figures import (
+from gmm_app.plotting.builder import (
     FigureBuilder,
-    Projection,
-    _layout,
     colour,
-    ellipse_xy,
-    fog_map,
+    finish_figure,
     plot_text,
+    rgba,
 )
-from gmm_app.text import hill_name
+from gmm_app.plotting.fog import fog_map
+from gmm_app.plotting.geometry import Projection, ellipse_xy
+from gmm_app.words import hill_name
 from gmm_core import GMMParams
 
 TRUE_COLOUR = "#52606D"
 SAMPLE_COLOUR = "rgba(123,135,148,0.35)"
 SANDBOX_EXTENT = 8.0
-
-
-def _rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
 
 
 def clone_centres(cov: np.ndarray, n_clones: int, extent: float) -> np.ndarray:
@@ -166,7 +161,7 @@ def sandbox_panel(
                 shape_cov,
                 line,
                 hill_name(idx) if clones > 1 else shape_name,
-                fill=_rgba(line, 0.12),
+                fill=rgba(line, 0.12),
                 legend=False,
             )
         _outline(fig, origin, true_cov, TRUE_COLOUR, "your hill", dash="dash")
@@ -200,7 +195,7 @@ def sandbox_panel(
     axis = dict(range=[-extent, extent], zeroline=False, dtick=extent / 2)
     fig.update_xaxes(**axis, constrain="domain")
     fig.update_yaxes(**axis, scaleanchor="x", scaleratio=1, constrain="domain")
-    return _layout(
+    return finish_figure(
         fig,
         height=height,
         showlegend=False,
@@ -325,6 +320,6 @@ def collapse_curves(
     )
     fig.update_xaxes(title=plot_text(feature_name), range=[lo, hi])
     fig.update_yaxes(title="density", range=[-0.04 * cap, 1.3 * cap])
-    return _layout(
+    return finish_figure(
         fig, height=height, showlegend=False, margin=dict(l=10, r=10, t=10, b=10)
     )

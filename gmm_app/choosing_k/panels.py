@@ -17,18 +17,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gmm_app import state
-from gmm_app.choosing_k_figures import (
-    TYPE_LABELS,
+from gmm_app.choosing_k.figures import (
     TypeSweep,
     criteria_chart,
     heldout_chart,
     razor_chart,
     summarise,
 )
-from gmm_app.figures import fog_curves, fog_map
-from gmm_app.text import md_escape
-from gmm_app.widgets import projection_picker, seed_input
+from gmm_app.plotting.fog import fog_curves, fog_map
+from gmm_app.shell import state
+from gmm_app.shell.widgets import projection_picker, seed_input
+from gmm_app.words import md_escape, plural, score, type_label
 from gmm_core import COVARIANCE_TYPES, Dataset, FogmapError, responsibilities
 from gmm_core.selection import SweepFit, best_per_setting, sweep
 
@@ -61,20 +60,6 @@ class SweepSettings:
     def criteria(self) -> tuple[str, ...]:
         """The criteria on the chart."""
         return ("BIC", "AIC", "ICL") if self.show_icl else ("BIC", "AIC")
-
-
-def hills(k: int) -> str:
-    """ "1 hill", "3 hills"."""
-    return f"{k} hill" if k == 1 else f"{k} hills"
-
-
-def _count(n: int, thing: str) -> str:
-    """ "1 weight", "6 mean coordinates"."""
-    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
-
-
-def _number(value: float) -> str:
-    return f"{value:,.1f}"
 
 
 ###############################################################################
@@ -122,7 +107,7 @@ def _covariance_types(column: st.delta_generator.DeltaGenerator) -> list[str]:
     picked = column.multiselect(
         "Covariance types",
         COVARIANCE_TYPES,
-        format_func=TYPE_LABELS.__getitem__,
+        format_func=type_label,
         key="ck_types",
         on_change=_types_changed,
         placeholder="Choose at least one",
@@ -350,15 +335,15 @@ def _pair_words(bic_k: int, aic_k: int, n_samples: int, kind: str = "") -> str:
     """ "BIC prefers 3 hills, AIC prefers 4: ..." or "both prefer 3"."""
     kind = f" {kind}" if kind else ""
     if bic_k == aic_k:
-        return f"**BIC and AIC both prefer {bic_k}{kind} {_hill_word(bic_k)}.**"
+        return (
+            f"**BIC and AIC both prefer {bic_k}{kind} "
+            f"{plural(bic_k, 'hill', show_n=False)}.**"
+        )
     return (
-        f"**BIC prefers {bic_k}{kind} {_hill_word(bic_k)}, AIC prefers {aic_k}:** "
+        f"**BIC prefers {bic_k}{kind} {plural(bic_k, 'hill', show_n=False)}, "
+        f"AIC prefers {aic_k}:** "
         f"{_penalty_words(n_samples)}."
     )
-
-
-def _hill_word(k: int) -> str:
-    return "hill" if k == 1 else "hills"
 
 
 def verdict(
@@ -392,12 +377,13 @@ def verdict(
         if (bic_t, bic_k) == (aic_t, aic_k):
             head = (
                 f"**{across}, BIC and AIC both prefer {bic_k} {bic_t} "
-                f"{_hill_word(bic_k)}.**"
+                f"{plural(bic_k, 'hill', show_n=False)}.**"
             )
         else:
             head = (
-                f"**{across}, BIC prefers {bic_k} {bic_t} {_hill_word(bic_k)}, "
-                f"AIC prefers {aic_k} {aic_t} {_hill_word(aic_k)}.**"
+                f"**{across}, BIC prefers {bic_k} {bic_t} "
+                f"{plural(bic_k, 'hill', show_n=False)}, "
+                f"AIC prefers {aic_k} {aic_t} {plural(aic_k, 'hill', show_n=False)}.**"
             )
             if aic_k != bic_k:
                 words = _penalty_words(n)
@@ -406,7 +392,8 @@ def verdict(
         if show_icl:
             icl_t, icl_k = overall("ICL")
             paragraphs.append(
-                f"ICL prefers {icl_k} {icl_t} {_hill_word(icl_k)}: it also charges "
+                f"ICL prefers {icl_k} {icl_t} "
+                f"{plural(icl_k, 'hill', show_n=False)}: it also charges "
                 "for points that sit between hills."
             )
         per_type = []
@@ -414,7 +401,7 @@ def verdict(
             picks = f"BIC {s.best_k('BIC')}, AIC {s.best_k('AIC')}"
             if show_icl:
                 picks += f", ICL {s.best_k('ICL')}"
-            per_type.append(f"- {TYPE_LABELS[s.covariance_type]}: {picks}")
+            per_type.append(f"- {type_label(s.covariance_type)}: {picks}")
         paragraphs.append("\n".join(per_type))
     if true_k is not None:
         paragraphs.append(
@@ -435,9 +422,13 @@ def verdict(
 
 def _icl_words(icl_k: int, bic_k: int) -> str:
     if icl_k == bic_k:
-        return f"ICL agrees on {hills(icl_k)}: the hills it finds are well separated."
+        return (
+            f"ICL agrees on {plural(icl_k, 'hill')}: "
+            "the hills it finds are well separated."
+        )
     return (
-        f"ICL prefers {hills(icl_k)}: besides BIC's penalty it charges for points "
+        f"ICL prefers {plural(icl_k, 'hill')}: "
+        "besides BIC's penalty it charges for points "
         "that sit between hills, so it merges hills that overlap."
     )
 
@@ -594,7 +585,7 @@ def chosen_fit_panel(
         cols[1].selectbox(
             "Covariance type",
             [s.covariance_type for s in sweeps],
-            format_func=TYPE_LABELS.__getitem__,
+            format_func=type_label,
             key="ck_pick_type",
             on_change=_pick_type_changed,
         )
@@ -607,7 +598,8 @@ def chosen_fit_panel(
         "Draw the fit with",
         [int(v) for v in this.ks],
         format_func=lambda v: (
-            hills(v) + (f"  ({' & '.join(marks[v])} pick)" if v in marks else "")
+            plural(v, "hill")
+            + (f"  ({' & '.join(marks[v])} pick)" if v in marks else "")
         ),
         key="ck_pick_k",
         on_change=_pick_changed,
@@ -618,9 +610,10 @@ def chosen_fit_panel(
     d = data.n_features
     w, m, c, formula = parameter_breakdown(ctype, k, d)
     st.markdown(
-        f"**{hills(k).capitalize()}, {ctype} covariance: {crit.n_parameters} free "
-        f"parameters** = {_count(w, 'weight')} + {_count(m, 'mean coordinate')} + "
-        f"{_count(c, 'covariance number')}"
+        f"**{plural(k, 'hill').capitalize()}, {ctype} covariance: "
+        f"{crit.n_parameters} free "
+        f"parameters** = {plural(w, 'weight')} + {plural(m, 'mean coordinate')} + "
+        f"{plural(c, 'covariance number')}"
     )
     weights_note = (
         "The single weight is always 1, so it is not free."
@@ -642,10 +635,10 @@ def chosen_fit_panel(
             # would squash the map into a line, so let each axis fit its data.
             fig.layout.yaxis.scaleanchor = None
     st.plotly_chart(fig, key="ck_fit")
-    line = f"K = {k}: BIC = {_number(crit.bic)} | AIC = {_number(crit.aic)}"
+    line = f"K = {k}: BIC = {score(crit.bic)} | AIC = {score(crit.aic)}"
     if settings.show_icl:
-        line += f" | ICL = {_number(crit.icl)}"
-    st.markdown(f"{line} | ln L = {_number(crit.log_likelihood)}")
+        line += f" | ICL = {score(crit.icl)}"
+    st.markdown(f"{line} | ln L = {score(crit.log_likelihood)}")
     if st.button(
         f"Use K = {k} ({ctype}) on the other pages",
         key="ck_use",
@@ -655,7 +648,8 @@ def chosen_fit_panel(
         state.remember("n_components", k)
         state.remember("covariance_type", ctype)
         st.success(
-            f"The other pages now start with {hills(k)} and {ctype} covariances.",
+            f"The other pages now start with {plural(k, 'hill')} "
+            f"and {ctype} covariances.",
             icon=":material/check_circle:",
         )
 
@@ -675,7 +669,7 @@ def razor_panel(sweeps: Sequence[TypeSweep], pick: tuple[str, int]) -> None:
         ctype = st.radio(
             "Covariance type",
             options,
-            format_func=TYPE_LABELS.__getitem__,
+            format_func=type_label,
             key="ck_razor_type",
             horizontal=True,
         )
@@ -702,9 +696,9 @@ def razor_words(s: TypeSweep) -> str:
     k_next = int(s.ks[i + 1])
     verdict_aic = "worth it" if gain > 2 * extra else "not worth it either"
     return (
-        f"{intro}\n\nFrom {hills(b)} to {k_next}: the fit improves by "
-        f"{_number(gain)}, but {extra} more parameters cost "
-        f"{_number(extra * ln_n)} under BIC (not worth it) and {_number(2 * extra)} "
+        f"{intro}\n\nFrom {plural(b, 'hill')} to {k_next}: the fit improves by "
+        f"{score(gain)}, but {extra} more parameters cost "
+        f"{score(extra * ln_n)} under BIC (not worth it) and {score(2 * extra)} "
         f"under AIC ({verdict_aic})."
     )
 
@@ -721,7 +715,7 @@ def heldout_panel(data: Dataset, settings: SweepSettings) -> None:
     st.plotly_chart(heldout_chart(sweeps, data.true_k), key="ck_heldout_chart")
     n_out = round(HELDOUT_FRACTION * data.n_samples)
     best = ", ".join(
-        f"{s.covariance_type} at {hills(s.best_heldout_k())}" for s in sweeps
+        f"{s.covariance_type} at {plural(s.best_heldout_k(), 'hill')}" for s in sweeps
     )
     st.markdown(
         f"Fitted on {data.n_samples - n_out:,} points and scored on the other "

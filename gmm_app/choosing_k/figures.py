@@ -16,24 +16,20 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from gmm_app.figures import (
-    _GRID,
+from gmm_app.plotting.builder import (
+    AXIS_GRID,
     FigureBuilder,
-    _layout,
     colour,
+    finish_figure,
     plot_text,
+    rgba,
     unit_span,
 )
+from gmm_app.words import type_label
 from gmm_core.selection import SweepFit, best_per_setting
 
 CRITERION_COLOURS = {"BIC": "#0072B2", "AIC": "#D55E00", "ICL": "#009E73"}
 CRITERION_DASH = {"BIC": "solid", "AIC": "solid", "ICL": "dot"}
-TYPE_LABELS = {
-    "full": "full: any hill",
-    "tied": "tied: clone hills",
-    "diag": "diag: oval dome, no tilt",
-    "spherical": "spherical: perfect dome",
-}
 FIT_COLOUR = "#9AA5B1"
 TRUE_K_COLOUR = "#3E4C59"
 
@@ -206,11 +202,6 @@ def summarise(fits: Sequence[SweepFit]) -> list[TypeSweep]:
 # Helpers
 
 
-def _rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
 def _panel_grid(n: int) -> tuple[int, int]:
     """Columns and rows for ``n`` panels: a row of up to 3, else two columns."""
     columns = n if n <= 3 else 2
@@ -268,7 +259,7 @@ def _band_traces(
             y=band.high,
             name=f"{group} spread over restarts",
             fill="tonexty",
-            fillcolor=_rgba(hex_colour, 0.18),
+            fillcolor=rgba(hex_colour, 0.18),
         )
     )
 
@@ -302,7 +293,7 @@ def _k_axis(ks_all: np.ndarray, **more: object) -> dict:
     return dict(
         range=[float(ks_all.min()) - 0.5, float(ks_all.max()) + 0.5],
         dtick=1,
-        **_GRID,
+        **AXIS_GRID,
         **more,
     )
 
@@ -360,14 +351,16 @@ def criteria_chart(
             pad=0.12,
         )
         x_axis = _k_axis(ks_all, domain=x_dom, anchor=f"y{suffix}")
-        y_axis = dict(domain=y_dom, anchor=f"x{suffix}", range=list(y_range), **_GRID)
+        y_axis = dict(
+            domain=y_dom, anchor=f"x{suffix}", range=list(y_range), **AXIS_GRID
+        )
         if r == rows - 1:
             x_axis["title"] = dict(text="K (number of hills)")
         if c == 0:
             y_axis["title"] = dict(text="criterion (lower is better)")
         layout[f"xaxis{suffix}"] = x_axis
         layout[f"yaxis{suffix}"] = y_axis
-        label = TYPE_LABELS.get(sweep.covariance_type, sweep.covariance_type)
+        label = type_label(sweep.covariance_type)
         picks = " · ".join(
             f"<span style='color:{CRITERION_COLOURS[n]}'>★ {n} {sweep.best_k(n)}</span>"
             for n in names
@@ -452,7 +445,7 @@ def criteria_chart(
             )
         if true_k is not None and k_range[0] <= true_k <= k_range[1]:
             _true_k_trace(fig, true_k, y_range, axes, showlegend=idx == 0)
-    return _layout(
+    return finish_figure(
         fig,
         height=height or (460 if rows == 1 else 360 * rows),
         margin=dict(l=10, r=10, t=100, b=10),
@@ -510,7 +503,7 @@ def razor_chart(sweep: TypeSweep) -> go.Figure:
             anchor=f"y{suffix}",
             title=dict(text="K (number of hills)"),
         )
-        y_axis = dict(domain=y_dom, anchor=f"x{suffix}", range=[0, top], **_GRID)
+        y_axis = dict(domain=y_dom, anchor=f"x{suffix}", range=[0, top], **AXIS_GRID)
         if idx == 0:
             y_axis["title"] = dict(text="cost above the best fit (lower is better)")
         else:
@@ -585,7 +578,7 @@ def razor_chart(sweep: TypeSweep) -> go.Figure:
                 **axes,
             )
         )
-    return _layout(
+    return finish_figure(
         fig,
         height=380,
         barmode="stack",
@@ -687,7 +680,7 @@ def heldout_chart(sweeps: Sequence[TypeSweep], true_k: int | None = None) -> go.
     fig.update_yaxes(
         title="log-likelihood per point (higher is better)", range=list(y_range)
     )
-    return _layout(
+    return finish_figure(
         fig,
         height=400,
         margin=dict(l=10, r=10, t=60, b=10),

@@ -10,55 +10,9 @@ import math
 
 import numpy as np
 
-from gmm_app.text import hill_name
+from gmm_app.words import hill_name, matrix, sci, sci_from_log, vector
 from gmm_core import GMMParams
 from gmm_core.mixture import estimate_parameters, weighted_log_prob
-
-_LN10 = math.log(10.0)
-
-
-def sci(value: float, digits: int = 3) -> str:
-    """A number for LaTeX; tiny or huge ones as m × 10^e."""
-    if value == 0 or not math.isfinite(value):
-        return "0" if value == 0 else r"\infty"
-    exponent = math.floor(math.log10(abs(value)))
-    if -3 <= exponent <= 4:
-        return f"{value:.{digits}g}"
-    mantissa = value / 10**exponent
-    return rf"{mantissa:.{digits}g} \times 10^{{{exponent}}}"
-
-
-def sci_from_log(log_value: float, digits: int = 3) -> str:
-    """``exp(log_value)`` for LaTeX, without underflowing for very small values."""
-    if log_value > -600:
-        return sci(math.exp(log_value), digits)
-    log10 = log_value / _LN10
-    exponent = math.floor(log10)
-    return rf"{10 ** (log10 - exponent):.{digits}g} \times 10^{{{exponent}}}"
-
-
-def vector(v: np.ndarray) -> str:
-    """A column vector (or a scalar for one feature)."""
-    v = np.atleast_1d(v)
-    if v.size == 1:
-        return sci(float(v[0]))
-    return (
-        r"\begin{pmatrix}" + r" \\ ".join(sci(float(a)) for a in v) + r"\end{pmatrix}"
-    )
-
-
-def matrix(m: np.ndarray) -> str:
-    """A matrix (or a scalar for one feature)."""
-    m = np.atleast_2d(m)
-    if m.size == 1:
-        return sci(float(m[0, 0]))
-    rows = [" & ".join(sci(float(a)) for a in row) for row in m]
-    return r"\begin{pmatrix}" + r" \\ ".join(rows) + r"\end{pmatrix}"
-
-
-def aligned(lines: list[str]) -> str:
-    """Several formulas as one block, one per line (one KaTeX render, not many)."""
-    return r"\begin{gathered}" + r" \\[6pt] ".join(lines) + r"\end{gathered}"
 
 
 def _sub(k: int) -> str:

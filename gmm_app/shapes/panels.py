@@ -14,12 +14,20 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gmm_app import state
-from gmm_app.equations import matrix
-from gmm_app.figures import Projection, fog_curves, fog_map
-from gmm_app.shapes_figures import collapse_curves, demo_map, sandbox_panel
-from gmm_app.text import hill_name, md_escape
-from gmm_app.widgets import k_input, projection_picker, seed_input
+from gmm_app.plotting.fog import fog_curves, fog_map
+from gmm_app.plotting.geometry import Projection
+from gmm_app.shapes.figures import collapse_curves, demo_map, sandbox_panel
+from gmm_app.shell import state
+from gmm_app.shell.widgets import k_input, projection_picker, seed_input
+from gmm_app.words import (
+    COVARIANCE_PICTURES,
+    hill_names,
+    matrix,
+    md_escape,
+    milliseconds,
+    plural,
+    type_label,
+)
 from gmm_core import (
     COVARIANCE_TYPES,
     Dataset,
@@ -45,12 +53,6 @@ from gmm_core.shapes import (
 
 # Simplest first: the order of the panels, the table and the sandbox.
 TYPES = ("spherical", "diag", "full", "tied")
-PICTURES = {
-    "spherical": "perfect domes",
-    "diag": "oval domes, no tilt",
-    "full": "any hill",
-    "tied": "clone hills",
-}
 ALLOWS = {
     "spherical": "One variance per hill: round in every direction, any size.",
     "diag": "One variance per feature per hill: stretched along the axes, "
@@ -69,11 +71,6 @@ REG_COVAR = 1e-6
 URL_KEYS = ("n_components", "covariance_type", "seed")
 # Above this ratio of the widest to the narrowest feature, suggest standardising.
 UNEVEN_SPREADS = 4.0
-
-
-def type_label(covariance_type: str) -> str:
-    """ "spherical: perfect domes" and so on."""
-    return f"{covariance_type}: {PICTURES[covariance_type]}"
 
 
 @dataclass(frozen=True)
@@ -331,21 +328,6 @@ def parameter_latex(n_components: int, n_features: int, covariance_type: str) ->
     )
 
 
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms" if seconds >= 0.001 else "under 1 ms"
-
-
-def _iterations(n: int) -> str:
-    return f"{n} iteration" if n == 1 else f"{n} iterations"
-
-
-def _names(hills: tuple[int, ...]) -> str:
-    names = [hill_name(k) for k in hills]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def type_panels(
     data: Dataset,
     fits: dict[str, TypeFit | str],
@@ -383,7 +365,7 @@ def _panel(
     projection: Projection | None,
 ) -> None:
     mine = " · *your choice*" if ctype == settings.covariance_type else ""
-    st.markdown(f"#### {ctype}: {PICTURES[ctype]}{mine}")
+    st.markdown(f"#### {ctype}: {COVARIANCE_PICTURES[ctype]}{mine}")
     st.caption(ALLOWS[ctype])
     if isinstance(result, str):
         st.error(md_escape(result), icon=":material/error:")
@@ -400,17 +382,18 @@ def _panel(
     c = result.criteria
     st.markdown(
         f"ln L = **{c.log_likelihood:,.1f}** · BIC = **{c.bic:,.1f}** · "
-        f"AIC = **{c.aic:,.1f}** · fitted in **{_ms(result.seconds)}** "
-        f"({result.n_init} starts, best in {_iterations(result.n_iter)})"
+        f"AIC = **{c.aic:,.1f}** · fitted in **{milliseconds(result.seconds)}** "
+        f"({result.n_init} starts, best in {plural(result.n_iter, 'iteration')})"
     )
     if result.did_collapse:
         st.warning(
-            f"{_names(result.collapsed).capitalize()} collapsed onto too few points "
+            f"{hill_names(result.collapsed).capitalize()} "
+            "collapsed onto too few points "
             "even with reg_covar: these scores are not meaningful. Try fewer hills.",
             icon=":material/warning:",
         )
     elif result.emptied:
-        st.caption(f"{_names(result.emptied).capitalize()} holds almost no point.")
+        st.caption(f"{hill_names(result.emptied).capitalize()} holds almost no point.")
 
 
 ###############################################################################
@@ -486,7 +469,7 @@ def comparison_table(data: Dataset, fits: dict[str, TypeFit | str]) -> None:
     same = (
         " (equal scores: the same model here)"
         if len(by_bic) > 1
-        else f" ({PICTURES[best_bic]})"
+        else f" ({COVARIANCE_PICTURES[best_bic]})"
     )
     words = f"BIC prefers {_bold_list(by_bic)}{same}"
     if by_aic != by_bic:
@@ -699,7 +682,7 @@ def _outcome(f: TypeFit | str) -> str:
     if isinstance(f, str):
         return "could not fit: " + f
     if f.did_collapse:
-        return f"collapsed at iteration {f.n_iter}: {_names(f.collapsed)}"
+        return f"collapsed at iteration {f.n_iter}: {hill_names(f.collapsed)}"
     per_point = f.criteria.log_likelihood / f.criteria.n_samples
     return (
         f"fine: ln L per point {per_point:.2f}, narrowest variance "
@@ -818,7 +801,8 @@ def _break_and_fix(
         st.markdown(f"**1. {ctype}, reg_covar = 0: it breaks**")
         _demo_figure(demo, bad, projection, "cs_broken_map")
         st.error(
-            f"EM stopped at iteration {bad.n_iter}: {_names(bad.collapsed)} collapsed.",
+            f"EM stopped at iteration {bad.n_iter}: "
+            f"{hill_names(bad.collapsed)} collapsed.",
             icon=":material/error:",
         )
         st.caption(
@@ -833,14 +817,14 @@ def _break_and_fix(
             _demo_figure(demo, fixed, projection, "cs_fixed_reg_map")
             if fixed.did_collapse:
                 st.warning(
-                    f"Still collapsed: {_names(fixed.collapsed)}. reg_covar = "
+                    f"Still collapsed: {hill_names(fixed.collapsed)}. reg_covar = "
                     f"{REG_COVAR:g} is tiny next to your data's spread; scale the "
                     "data or choose fewer hills.",
                     icon=":material/warning:",
                 )
             else:
                 st.success(
-                    f"Converged in {_iterations(fixed.n_iter)}. reg_covar adds "
+                    f"Converged in {plural(fixed.n_iter, 'iteration')}. reg_covar adds "
                     f"{REG_COVAR:g} to every variance, so the narrowest hill is "
                     f"now {narrowest_variance(fixed.params):.2g} wide (in "
                     "variance) instead of 0: ln L per point = "
@@ -869,7 +853,7 @@ def _break_and_fix(
         }[other]
         st.success(
             f"{other.capitalize()} survives: {reason}. Converged in "
-            f"{_iterations(good.n_iter)}, narrowest variance "
+            f"{plural(good.n_iter, 'iteration')}, narrowest variance "
             f"{narrowest_variance(good.params):.2g}.",
             icon=":material/check_circle:",
         )

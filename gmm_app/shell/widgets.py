@@ -1,7 +1,7 @@
 """Widgets several pages share (Streamlit): K, the seed and the view of D > 2 data.
 
 K, the covariance type and the seed follow the student from page to page
-(``gmm_app.state.shared_widget``), so every page draws them the same way.
+(``gmm_app.shell.state.shared_widget``), so every page draws them the same way.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import itertools
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from gmm_app import state
-from gmm_app.figures import Projection
+from gmm_app.plotting.geometry import Projection
+from gmm_app.shell import state
 from gmm_core import Dataset
 
 

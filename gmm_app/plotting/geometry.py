@@ -1,0 +1,110 @@
+"""Where things are drawn: 2-D views of D-D data, ellipses, the sample a chart draws."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from gmm_core import GMMParams
+
+# Charts draw at most this many points (a seeded sample): more only slows the
+# browser and hides nothing a student could see.
+DRAW_LIMIT = 5_000
+
+
+def drawn_points(n_points: int, limit: int = DRAW_LIMIT) -> np.ndarray:
+    """Which of ``n_points`` points a chart draws: all, or a seeded sample.
+
+    Parameters
+    ----------
+    n_points : int
+    limit : int
+
+    Returns
+    -------
+    ndarray of int, shape (min(n_points, limit),)
+        Sorted indices; the same for the same ``n_points`` on every chart.
+    """
+    if n_points <= limit:
+        return np.arange(n_points)
+    return np.sort(np.random.default_rng(0).choice(n_points, limit, replace=False))
+
+
+def drawn_mask(n_points: int, limit: int = DRAW_LIMIT) -> np.ndarray:
+    """:func:`drawn_points` as a boolean mask of shape (n_points,)."""
+    mask = np.zeros(n_points, dtype=bool)
+    mask[drawn_points(n_points, limit)] = True
+    return mask
+
+
+def ellipse_xy(
+    mean: np.ndarray, cov: np.ndarray, n_sigma: float = 1.0, n_points: int = 80
+) -> tuple[np.ndarray, np.ndarray]:
+    """Outline of the points at Mahalanobis distance ``n_sigma`` from ``mean``.
+
+    Parameters
+    ----------
+    mean : ndarray of shape (2,)
+    cov : ndarray of shape (2, 2)
+    n_sigma : float
+    n_points : int
+
+    Returns
+    -------
+    x, y : ndarrays of shape (n_points,)
+        A closed outline (first point repeated last).
+    """
+    values, vectors = np.linalg.eigh(np.asarray(cov, dtype=np.float64))
+    radii = n_sigma * np.sqrt(np.clip(values, 0.0, None))
+    t = np.linspace(0.0, 2.0 * math.pi, n_points)
+    circle = np.stack([np.cos(t), np.sin(t)])
+    outline = vectors @ (radii[:, None] * circle) + np.asarray(mean)[:, None]
+    return outline[0], outline[1]
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A 2-D view of D-dimensional data: ``(x - offset) @ matrix``.
+
+    Attributes
+    ----------
+    matrix : ndarray of shape (D, 2)
+    offset : ndarray of shape (D,)
+    titles : (str, str)
+        Axis titles.
+    """
+
+    matrix: np.ndarray
+    offset: np.ndarray
+    titles: tuple[str, str]
+
+    @classmethod
+    def features(cls, names: tuple[str, ...], i: int = 0, j: int = 1) -> Projection:
+        """The plane of features ``i`` and ``j``."""
+        matrix = np.zeros((len(names), 2))
+        matrix[i, 0] = matrix[j, 1] = 1.0
+        return cls(matrix, np.zeros(len(names)), (names[i], names[j]))
+
+    @classmethod
+    def pca(cls, X: np.ndarray) -> Projection:
+        """The plane of the data's two principal components."""
+        centre = X.mean(axis=0)
+        values, vectors = np.linalg.eigh(np.cov(X - centre, rowvar=False))
+        order = np.argsort(values)[::-1][:2]
+        share = values[order] / values.sum()
+        return cls(
+            vectors[:, order],
+            centre,
+            (f"PC 1 ({share[0]:.0%} of the spread)", f"PC 2 ({share[1]:.0%})"),
+        )
+
+    def points(self, X: np.ndarray) -> np.ndarray:
+        """Project points, shape (N, D) -> (N, 2)."""
+        return (np.asarray(X) - self.offset) @ self.matrix
+
+    def covariances(self, params: GMMParams) -> np.ndarray:
+        """Each component's covariance seen in this plane, shape (K, 2, 2)."""
+        full = params.full_covariances()
+        return np.einsum("da,kde,eb->kab", self.matrix, full, self.matrix)

@@ -1,0 +1,151 @@
+"""Every label and formatter the pages share, once (no Streamlit, no Plotly).
+
+Hill names, covariance-type labels, counts with plurals, milliseconds, numbers for
+text and for LaTeX, the fog sentence and Markdown-safe text. A lesson that needs a
+new way to say a number adds it here, so two pages never say the same thing two ways.
+
+Imports: numpy only.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+
+import numpy as np
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_LN10 = math.log(10.0)
+
+# What each covariance type lets a hill be, in the explorer's words (simplest first).
+COVARIANCE_PICTURES = {
+    "spherical": "perfect domes",
+    "diag": "oval domes, no tilt",
+    "full": "any hill",
+    "tied": "clone hills",
+}
+
+
+def hill_name(k: int) -> str:
+    """The name of component ``k`` as students see it: hill A, hill B, ..."""
+    letters = string.ascii_uppercase
+    return f"hill {letters[k]}" if k < len(letters) else f"hill {k + 1}"
+
+
+def hill_title(k: int) -> str:
+    """``hill_name`` at the start of a sentence: Hill A, Hill B, ..."""
+    name = hill_name(k)
+    return name[0].upper() + name[1:]
+
+
+def fog_sentence(resp_row: np.ndarray, min_share: float = 0.005) -> str:
+    """A point's soft assignment in words: "72% hill A, 25% hill B, 3% hill C".
+
+    Parameters
+    ----------
+    resp_row : ndarray of shape (K,)
+        One point's responsibilities.
+    min_share : float
+        Shares below this are left out.
+
+    Returns
+    -------
+    str
+    """
+    order = np.argsort(resp_row)[::-1]
+    parts = [
+        f"{resp_row[k]:.0%} {hill_name(int(k))}"
+        for k in order
+        if resp_row[k] >= min_share or k == order[0]
+    ]
+    return ", ".join(parts)
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown so text from a student's file shows literally."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+def type_label(covariance_type: str) -> str:
+    """ "spherical: perfect domes", "full: any hill" and so on."""
+    return f"{covariance_type}: {COVARIANCE_PICTURES[covariance_type]}"
+
+
+def plural(n: int, word: str, *, show_n: bool = True) -> str:
+    """A count and its noun: "1 hill", "3 hills", "1 mean coordinate".
+
+    With ``show_n=False`` only the noun, in the form the count needs: "hills".
+    """
+    noun = word if n == 1 else f"{word}s"
+    return f"{n} {noun}" if show_n else noun
+
+
+def hill_names(hills: tuple[int, ...] | list[int]) -> str:
+    """Hills in a sentence: "hill A", "hill A and hill C", "hill A, B... and D"."""
+    names = [hill_name(k) for k in hills]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def milliseconds(seconds: float) -> str:
+    """A duration for a caption: "12 ms", or "under 1 ms"."""
+    return f"{seconds * 1000:.0f} ms" if seconds >= 0.001 else "under 1 ms"
+
+
+def score(value: float) -> str:
+    """A criterion or log-likelihood for text: one decimal, thousands grouped."""
+    return f"{value:,.1f}"
+
+
+def tiny(value: float) -> str:
+    """A setting such as tol or reg_covar as students type it: "1e-3", "0"."""
+    return "0" if value == 0 else f"{value:.0e}".replace("e-0", "e-")
+
+
+# LaTeX: numbers, vectors and matrices for st.latex and st.markdown's $...$.
+
+
+def sci(value: float, digits: int = 3) -> str:
+    """A number for LaTeX; tiny or huge ones as m × 10^e."""
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else r"\infty"
+    exponent = math.floor(math.log10(abs(value)))
+    if -3 <= exponent <= 4:
+        return f"{value:.{digits}g}"
+    mantissa = value / 10**exponent
+    return rf"{mantissa:.{digits}g} \times 10^{{{exponent}}}"
+
+
+def sci_from_log(log_value: float, digits: int = 3) -> str:
+    """``exp(log_value)`` for LaTeX, without underflowing for very small values."""
+    if log_value > -600:
+        return sci(math.exp(log_value), digits)
+    log10 = log_value / _LN10
+    exponent = math.floor(log10)
+    return rf"{10 ** (log10 - exponent):.{digits}g} \times 10^{{{exponent}}}"
+
+
+def vector(v: np.ndarray) -> str:
+    """A column vector (or a scalar for one feature)."""
+    v = np.atleast_1d(v)
+    if v.size == 1:
+        return sci(float(v[0]))
+    return (
+        r"\begin{pmatrix}" + r" \\ ".join(sci(float(a)) for a in v) + r"\end{pmatrix}"
+    )
+
+
+def matrix(m: np.ndarray) -> str:
+    """A matrix (or a scalar for one feature)."""
+    m = np.atleast_2d(m)
+    if m.size == 1:
+        return sci(float(m[0, 0]))
+    rows = [" & ".join(sci(float(a)) for a in row) for row in m]
+    return r"\begin{pmatrix}" + r" \\ ".join(rows) + r"\end{pmatrix}"
+
+
+def aligned(lines: list[str]) -> str:
+    """Several formulas as one block, one per line (one KaTeX render, not many)."""
+    return r"\begin{gathered}" + r" \\[6pt] ".join(lines) + r"\end{gathered}"
