@@ -13,6 +13,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from gmm_core.shapes import standardise
+
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
@@ -102,10 +104,6 @@ def _rotation(x: np.ndarray, matrix: list[list[float]]) -> np.ndarray:
     return x @ np.asarray(matrix).T
 
 
-def _standardize(x: np.ndarray) -> np.ndarray:
-    return (x - x.mean(axis=0)) / x.std(axis=0)
-
-
 def _gaussian_groups(
     n: int,
     seed: int,
@@ -171,7 +169,7 @@ def _elongated(n: int, seed: int) -> Dataset:
         [[3 * s, s] for s in short],
         [1 / 3] * 3,
     )
-    x = _standardize(_rotation(x, [[0.8, -0.6], [0.6, 0.8]]))
+    x = standardise(_rotation(x, [[0.8, -0.6], [0.6, 0.8]]))
     return Dataset(
         "Elongated rotated blobs",
         x,

@@ -14,7 +14,7 @@ from gmm_core.errors import FogmapError, check_data
 from gmm_core.mixture import (
     CovarianceType,
     GMMParams,
-    _as_2d,
+    as_2d,
     collapse_floor,
     estimate_parameters,
     find_collapsed,
@@ -75,7 +75,7 @@ def initialize(
     GMMParams
         Weights sum to 1 and every covariance is positive definite.
     """
-    X = check_data(_as_2d(X))
+    X = check_data(as_2d(X))
     n, d = X.shape
     k = int(n_components)
     if k < 1:
@@ -166,7 +166,7 @@ def from_means(
     -------
     GMMParams
     """
-    X = check_data(_as_2d(X))
+    X = check_data(as_2d(X))
     means = _means_array(means, X.shape[1])
     if not np.all(np.isfinite(means)):
         raise FogmapError("The starting means must be finite numbers.")
@@ -200,7 +200,7 @@ def loneliest_point(X: np.ndarray) -> tuple[int, float]:
     """
     from scipy.spatial import cKDTree
 
-    X = check_data(_as_2d(X))
+    X = check_data(as_2d(X))
     if X.shape[0] < 2:
         raise FogmapError("A lone point needs at least 2 points to stand apart from.")
     distances, _ = cKDTree(X).query(X, k=2)

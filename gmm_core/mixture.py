@@ -592,6 +592,30 @@ def _normalise(log_prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return log_px, resp
 
 
+def log_normalise(log_prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Log-sum-exp over the last axis, and the shares it normalises to.
+
+    The one log-sum-exp of Fogmap: every page that turns weighted log densities
+    (or any log scores) into shares calls this, so none underflows differently.
+
+    Parameters
+    ----------
+    log_prob : ndarray of shape (..., K)
+        Log scores of K components (not modified).
+
+    Returns
+    -------
+    log_total : ndarray of shape (...)
+        log sum_k exp(log_prob[..., k]).
+    shares : ndarray of shape (..., K)
+        exp(log_prob - log_total): each row sums to 1.
+    """
+    log_prob = np.asarray(log_prob, dtype=np.float64)
+    lead, k = log_prob.shape[:-1], log_prob.shape[-1]
+    log_total, shares = _normalise(log_prob.reshape(-1, k).copy())
+    return log_total.reshape(lead), shares.reshape(log_prob.shape)
+
+
 def e_step(X: np.ndarray, params: GMMParams) -> tuple[np.ndarray, np.ndarray]:
     """One E-step: each point's log-density and responsibilities.
 
@@ -607,7 +631,7 @@ def e_step(X: np.ndarray, params: GMMParams) -> tuple[np.ndarray, np.ndarray]:
     responsibilities : ndarray of shape (N, K)
         P(component k | x_i); each row sums to 1.
     """
-    X = _as_2d(X, params.n_features)
+    X = as_2d(X, params.n_features)
     return _normalise(weighted_log_prob(X, params))
 
 
@@ -642,6 +666,16 @@ def score_samples(X: np.ndarray, params: GMMParams) -> np.ndarray:
     return e_step(X, params)[0]
 
 
+def bic_penalty(n_parameters: int, n_samples: int) -> float:
+    """p ln N: what BIC charges for a mixture's free parameters."""
+    return n_parameters * math.log(n_samples)
+
+
+def aic_penalty(n_parameters: int) -> float:
+    """2 p: what AIC charges for a mixture's free parameters."""
+    return 2.0 * n_parameters
+
+
 def bic(X: np.ndarray, params: GMMParams) -> float:
     """Bayesian information criterion, -2 ln L + p ln N (lower is better).
 
@@ -654,9 +688,9 @@ def bic(X: np.ndarray, params: GMMParams) -> float:
     -------
     float
     """
-    X = _as_2d(X, params.n_features)
+    X = as_2d(X, params.n_features)
     total = float(score_samples(X, params).sum())
-    return -2.0 * total + n_parameters(params) * math.log(X.shape[0])
+    return -2.0 * total + bic_penalty(n_parameters(params), X.shape[0])
 
 
 def aic(X: np.ndarray, params: GMMParams) -> float:
@@ -671,12 +705,24 @@ def aic(X: np.ndarray, params: GMMParams) -> float:
     -------
     float
     """
-    X = _as_2d(X, params.n_features)
+    X = as_2d(X, params.n_features)
     total = float(score_samples(X, params).sum())
-    return -2.0 * total + 2 * n_parameters(params)
+    return -2.0 * total + aic_penalty(n_parameters(params))
 
 
-def _as_2d(X: np.ndarray, n_features: int | None = None) -> np.ndarray:
+def as_2d(X: np.ndarray, n_features: int | None = None) -> np.ndarray:
+    """Data as a float64 matrix: one feature given as shape (N,) becomes (N, 1).
+
+    Parameters
+    ----------
+    X : array-like of shape (N,) or (N, D)
+    n_features : int, optional
+        The D a mixture was made for; another D is refused with a clear message.
+
+    Returns
+    -------
+    ndarray of shape (N, D)
+    """
     X = np.asarray(X, dtype=np.float64)
     if X.ndim == 1:
         X = X.reshape(-1, 1)
@@ -822,7 +868,7 @@ def em_steps(
         If the data holds NaN or infinity, has the wrong number of columns, or
         fewer points than components.
     """
-    X = check_data(_as_2d(X, init.n_features))
+    X = check_data(as_2d(X, init.n_features))
     if X.shape[0] < init.n_components:
         raise FogmapError(
             f"There are {X.shape[0]} points but {init.n_components} components: "

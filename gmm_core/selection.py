@@ -10,7 +10,6 @@ Criteria follow scikit-learn's convention (lower is better):
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -22,7 +21,9 @@ from gmm_core.init import InitMethod
 from gmm_core.mixture import (
     CovarianceType,
     GMMParams,
-    _as_2d,
+    aic_penalty,
+    as_2d,
+    bic_penalty,
     e_step,
     n_parameters,
 )
@@ -59,12 +60,12 @@ class Criteria:
     @property
     def bic_penalty(self) -> float:
         """p ln N, what BIC charges for complexity."""
-        return self.n_parameters * math.log(self.n_samples)
+        return bic_penalty(self.n_parameters, self.n_samples)
 
     @property
     def aic_penalty(self) -> float:
         """2 p, what AIC charges for complexity."""
-        return 2.0 * self.n_parameters
+        return aic_penalty(self.n_parameters)
 
 
 def criteria(X: np.ndarray, params: GMMParams) -> Criteria:
@@ -79,15 +80,16 @@ def criteria(X: np.ndarray, params: GMMParams) -> Criteria:
     -------
     Criteria
     """
-    X = _as_2d(X, params.n_features)
+    X = as_2d(X, params.n_features)
     log_px, resp = e_step(X, params)
     total = float(log_px.sum())
     n = X.shape[0]
     p = n_parameters(params)
-    bic = -2.0 * total + p * math.log(n)
+    bic = -2.0 * total + bic_penalty(p, n)
+    aic = -2.0 * total + aic_penalty(p)
     with np.errstate(divide="ignore"):
         entropy = float(-np.log(np.maximum(resp.max(axis=1), 1e-300)).sum())
-    return Criteria(total, p, n, bic, -2.0 * total + 2 * p, bic + 2.0 * entropy)
+    return Criteria(total, p, n, bic, aic, bic + 2.0 * entropy)
 
 
 @dataclass(frozen=True, eq=False)
@@ -176,7 +178,7 @@ def sweep(
     list of SweepFit
         Every restart, in (type, K, seed) order.
     """
-    X = check_data(_as_2d(X))
+    X = check_data(as_2d(X))
     if not 0.0 <= heldout_fraction < 1.0:
         raise FogmapError("The held-out share must be between 0 and 1.")
     if heldout_fraction > 0:

@@ -27,7 +27,7 @@ from gmm_core.mixture import (
     COVARIANCE_TYPES,
     CovarianceType,
     GMMParams,
-    _as_2d,
+    as_2d,
     covariance_parameter_count,
 )
 
@@ -265,7 +265,7 @@ def with_constant_feature(X: np.ndarray, value: float = 1.0) -> np.ndarray:
     -------
     ndarray of shape (N, D + 1)
     """
-    X = check_data(_as_2d(X))
+    X = check_data(as_2d(X))
     return np.column_stack([X, np.full(X.shape[0], float(value))])
 
 
@@ -285,7 +285,7 @@ def few_points(X: np.ndarray, n_points: int = 5, seed: int = 0) -> np.ndarray:
     -------
     ndarray of shape (min(n_points, N), D)
     """
-    X = check_data(_as_2d(X))
+    X = check_data(as_2d(X))
     distinct = np.unique(X, axis=0)
     pool = distinct if distinct.shape[0] >= n_points else X
     m = min(int(n_points), pool.shape[0])
@@ -324,7 +324,7 @@ def feature_spreads(X: np.ndarray) -> np.ndarray:
     -------
     ndarray of shape (D,)
     """
-    return check_data(_as_2d(X)).std(axis=0)
+    return check_data(as_2d(X)).std(axis=0)
 
 
 def spread_ratio(X: np.ndarray) -> float:
@@ -342,7 +342,7 @@ def spread_ratio(X: np.ndarray) -> float:
     float
         1 for one feature, or when fewer than two features vary.
     """
-    X = check_data(_as_2d(X))
+    X = check_data(as_2d(X))
     spreads = X.std(axis=0)
     varying = spreads[_varies(X, spreads)]
     if varying.size < 2:
@@ -363,7 +363,7 @@ def standardise(X: np.ndarray) -> np.ndarray:
     -------
     ndarray of shape (N, D)
     """
-    X = check_data(_as_2d(X))
+    X = check_data(as_2d(X))
     spreads = X.std(axis=0)
     scale = np.where(_varies(X, spreads), spreads, 1.0)
     return (X - X.mean(axis=0)) / scale
