@@ -17,7 +17,8 @@ from gmm_app.plotting.builder import (
     marker,
     plot_text,
 )
-from gmm_app.plotting.geometry import Projection, drawn_points, ellipse_xy
+from gmm_app.plotting.geometry import Projection, drawn_points
+from gmm_app.plotting.layers import add_hill_tops, add_hills
 from gmm_app.words import hill_name
 from gmm_core import GMMParams, responsibilities
 
@@ -152,48 +153,8 @@ def fog_map(
                     name=f"{hill_name(k)} trail",
                 )
             )
-    for k in range(k_count):
-        for n_sigma, dash in ((1.0, "solid"), (2.0, "dash")):
-            ex, ey = ellipse_xy(means[k], covs[k], n_sigma)
-            width = 2.5 if n_sigma == 1 else 1.5
-            # A white halo under the 1σ line keeps it readable over its own points.
-            for halo in (True, False) if n_sigma == 1 else (False,):
-                fig.add_trace(
-                    dict(
-                        type=over_type,
-                        x=ex,
-                        y=ey,
-                        mode="lines",
-                        line=dict(
-                            color="#FFFFFF" if halo else colour(k),
-                            width=width + 3 if halo else width,
-                            dash=dash,
-                        ),
-                        opacity=0.8 if halo else 1.0,
-                        legendgroup=str(k),
-                        showlegend=False,
-                        hoverinfo="skip",
-                        name=f"{hill_name(k)} {n_sigma:.0f}σ"
-                        + (" halo" if halo else ""),
-                    )
-                )
-    fig.add_trace(
-        dict(
-            type=over_type,
-            x=means[:, 0],
-            y=means[:, 1],
-            mode="markers",
-            name="hill tops (means)",
-            marker=dict(
-                color=[colour(k) for k in range(k_count)],
-                symbol="x",
-                size=17,
-                line=dict(width=1.5, color="#FFFFFF"),
-            ),
-            hovertemplate="top of %{text}<extra></extra>",
-            text=[hill_name(k) for k in range(k_count)],
-        )
-    )
+    add_hills(fig, means, covs, halo=True, trace_type=over_type)
+    add_hill_tops(fig, means, trace_type=over_type)
     if moved_from is not None:
         start = proj.points(moved_from)
         for k in range(k_count):

@@ -19,7 +19,8 @@ from gmm_app.plotting.builder import (
     plot_text,
     unit_span,
 )
-from gmm_app.plotting.geometry import DRAW_LIMIT, Projection, drawn_points, ellipse_xy
+from gmm_app.plotting.geometry import DRAW_LIMIT, Projection, drawn_points
+from gmm_app.plotting.layers import WIDE_OUTLINE, add_hill_outline
 from gmm_app.words import hill_name
 from gmm_core import GMMParams
 
@@ -297,19 +298,14 @@ def restart_gallery(
                     showlegend=False,
                 )
             )
-            ex, ey = ellipse_xy(means[k], covs[k], 2.0)
-            fig.add_trace(
-                dict(
-                    type="scatter",
-                    x=ex,
-                    y=ey,
-                    xaxis=f"x{suffix}",
-                    yaxis=f"y{suffix}",
-                    mode="lines",
-                    line=dict(color=colour(k), width=1.5),
-                    hoverinfo="skip",
-                    showlegend=False,
-                )
+            add_hill_outline(
+                fig,
+                means[k],
+                covs[k],
+                colour(k),
+                hill_name(k),
+                outlines=WIDE_OUTLINE,
+                axes=suffix,
             )
     return finish_figure(
         fig, height=260 * rows, margin=dict(l=10, r=10, t=30, b=10), **layout
