@@ -2,8 +2,9 @@
 
 gmm_core (numbers) <- gmm_app (shell, plotting, words, one package per lesson)
 <- app.py and pages/. (That gmm_core stands alone: tests/core/test_layers.py.)
-Read from the source with ``ast``, so a rule broken in a module no test imports is still caught, and followed through imports, so a
-Streamlit-free module cannot reach Streamlit through a module it imports.
+Read from the source with ``ast``, so a rule broken in a module no test imports
+is still caught, and followed through imports, so a Streamlit-free module cannot
+reach Streamlit through a module it imports.
 """
 
 from __future__ import annotations
