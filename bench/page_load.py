@@ -49,7 +49,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit_page import LIVE_REVISION  # noqa: E402
 
 # (name in the table, URL path); Streamlit derives a page's path from its file
-# name (pages/2_EM_stepper.py -> /EM_stepper), gmm_app/navigation.py lists them.
+# name (pages/2_EM_stepper.py -> /EM_stepper), gmm_app/shell/navigation.py lists them.
 PAGES = (
     ("Home", ""),
     ("Fog explorer", "Fog_explorer"),

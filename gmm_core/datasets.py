@@ -7,7 +7,7 @@ they exist, the true labels, so a page can compare what EM finds with the truth.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 import numpy as np
@@ -73,6 +73,34 @@ class Dataset:
         if self.labels is None:
             return None
         return len(np.unique(self.labels))
+
+    def standardised(self, *, in_names: bool = False) -> Dataset:
+        """This data with every feature rescaled to mean 0 and spread 1.
+
+        Parameters
+        ----------
+        in_names : bool
+            Also say so in the data's and every feature's name (for axis titles);
+            otherwise it is said once, in ``notes``.
+
+        Returns
+        -------
+        Dataset
+            ``X`` of the same shape (N, D), standardised with
+            :func:`gmm_core.shapes.standardise`.
+        """
+        if in_names:
+            return replace(
+                self,
+                name=f"{self.name} (standardised)",
+                X=standardise(self.X),
+                feature_names=tuple(f"{n} (standardised)" for n in self.feature_names),
+            )
+        return replace(
+            self,
+            X=standardise(self.X),
+            notes=(*self.notes, "Columns standardised: mean 0, spread 1."),
+        )
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
 import streamlit as st
 
@@ -21,7 +20,7 @@ from gmm_core import (
     text_columns,
     with_labels,
 )
-from gmm_core.shapes import spread_ratio, standardise
+from gmm_core.shapes import spread_ratio
 
 UPLOAD = "upload"
 _UPLOADED = "fog.upload"
@@ -213,13 +212,7 @@ def _upload_controls(uploaded: Dataset) -> Dataset:
             f":material/straighten: One column spreads {ratio:,.0f}× wider than "
             "another, so the hills will follow the wide one: consider standardising."
         )
-    if scaled:
-        data = replace(
-            data,
-            X=standardise(data.X),
-            notes=(*data.notes, "Columns standardised: mean 0, spread 1."),
-        )
-    return data
+    return data.standardised() if scaled else data
 
 
 def page_data(data: Dataset, fit_limit: int) -> Dataset:
