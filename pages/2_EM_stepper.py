@@ -4,8 +4,17 @@ import streamlit as st
 
 from gmm_app.shell.sidebar import STEPPER_FIT_LIMIT, page_data, render_sidebar
 from gmm_app.shell.widgets import projection_picker
-from gmm_app.stepper import panels as ui
+from gmm_app.stepper import controls, experiments, panels
 from gmm_app.stepper.model import view_at
+from gmm_app.stepper.settings import (
+    chosen_means,
+    compute_trace,
+    read_url,
+    restart_note,
+    settings_panel,
+    track_settings,
+    write_url,
+)
 
 st.set_page_config(page_title="EM stepper · Fogmap", page_icon="🌫️", layout="wide")
 active = render_sidebar()
@@ -18,51 +27,49 @@ st.caption(
 )
 data = page_data(active, STEPPER_FIT_LIMIT)
 
-ui.read_url()
-settings = ui.settings_panel(data)
+read_url()
+settings = settings_panel(data)
 projection = projection_picker(data, "em_view")
-start = ui.chosen_means(data, settings, projection)
-ui.track_settings(data, settings, start)
+start = chosen_means(data, settings, projection)
+track_settings(data, settings, start)
 trace = (
     None
     if settings.init == "given" and start is None
-    else ui.compute_trace(data, settings, start)
+    else compute_trace(data, settings, start)
 )
 
 if trace is not None:
-    note = st.session_state.pop(ui.NOTE, None)
-    if note:
-        st.info(note, icon=":material/restart_alt:")
+    restart_note()
 
-    timer_on = bool(st.session_state.get(ui.PLAYING, False))
-    tick = ui.SPEEDS[st.session_state.get("em_speed", "normal")]
+    timer_on = controls.is_playing()
+    tick = controls.tick_seconds()
 
     @st.fragment(run_every=tick if timer_on else None)
     def stepper() -> None:
         """Everything that changes on a step; a click reruns only this part."""
-        ui.advance_if_playing(trace)
-        position = ui.controls(trace)
+        controls.advance_if_playing(trace)
+        position = controls.controls(trace)
         view = view_at(data.X, trace, position)
-        ui.loop_and_narration(view, trace, settings)
+        panels.loop_and_narration(view, trace, settings)
         left, right = st.columns([3, 2], gap="medium")
         with left:
-            clicked = ui.main_chart(data, view, projection)
+            clicked = panels.main_chart(data, view, projection)
         with right:
-            ui.side_charts(view, settings)
+            panels.side_charts(view, settings)
         st.subheader("The hills' parameters")
-        ui.parameter_table(view, trace)
+        panels.parameter_table(view, trace)
         st.subheader("Every number, worked out")
-        ui.equations(data, view, trace, settings, clicked)
+        panels.equations(data, view, trace, settings, clicked)
         st.subheader("K-Means in lockstep: the same start on a clear day")
-        ui.kmeans_lockstep(data, view, trace, projection)
-        ui.write_url(settings, position)
-        if st.session_state.get(ui.PLAYING, False) != timer_on:
+        experiments.kmeans_lockstep(data, view, trace, projection)
+        write_url(settings, position)
+        if controls.is_playing() != timer_on:
             st.rerun()  # the whole page: start or stop the fragment's timer
 
     stepper()
 
 if trace is not None:
     st.subheader("Restart gallery: several seeds side by side")
-    ui.restart_panel(data, settings, projection)
+    experiments.restart_panel(data, settings, projection)
 with st.expander("Collapse lab: what reg_covar protects you from"):
-    ui.collapse_lab(data, settings)
+    experiments.collapse_lab(data, settings)

@@ -1,11 +1,34 @@
 """EM stepper: one E-step or M-step at a time, forward and back, every number shown.
 
-``model``      positions in a trace and what a half-step shows, in numbers and words
-``equations``  the E- and M-step formulas filled in with the core's numbers (LaTeX)
-``traces``     the cached runs (a whole EM trace, K-Means in lockstep, restarts)
-``figures``    its own charts (Plotly, no Streamlit)
-``panels``     what the page shows (Streamlit)
+No Streamlit, no Plotly (numbers and words):
 
-May import :mod:`gmm_app.shell`, :mod:`gmm_app.plotting`, :mod:`gmm_app.words` and
-:mod:`gmm_core`; never another lesson.
+``model``        positions in a trace and what a half-step shows (``View``), the
+                 warnings' tests, a clicked point, K-Means paired with EM, restart
+                 verdicts, the collapse lab's start. Imports ``gmm_core`` only.
+``narration``    what a half-step says: the narration, why the trace ended, the
+                 parameter table's text. Imports ``model``, ``words``, ``gmm_core``.
+``equations``    the E- and M-step formulas filled in with the core's numbers
+                 (LaTeX). Imports ``words``, ``gmm_core``.
+
+Plotly, no Streamlit:
+
+``figures``      the lesson's own charts: log-likelihood, responsibility heatmap,
+                 K-Means map, restart gallery. Imports ``plotting``, ``words``,
+                 ``gmm_core``.
+
+Streamlit, each importing only the modules above it here (and ``shell``,
+``plotting``, ``words``, ``gmm_core``):
+
+``caches``       the ``st.cache_data`` runs: a whole EM trace, K-Means, restarts.
+``settings``     the settings row, the URL, the student's own starting means, the
+                 trace those settings give, and the session-state keys.
+``controls``     Reset, Back, Next, Play and the scrubber: they only move the
+                 position.
+``panels``       what a half-step shows: loop and narration, the map, the side
+                 charts, the parameter table, the worked-out equations.
+``experiments``  K-Means in lockstep, the restart gallery, the collapse lab.
+
+The page (``pages/2_EM_stepper.py``) calls ``settings``, ``controls``, ``panels``,
+``experiments`` and ``model.view_at``. No module imports another's underscore
+names, and the lesson never imports another lesson.
 """

@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from gmm_app.words import hill_name, matrix, sci, sci_from_log, vector
-from gmm_core import GMMParams
+from gmm_core import GMMParams, log_normalise
 from gmm_core.mixture import estimate_parameters, weighted_log_prob
 
 
@@ -39,9 +39,8 @@ def responsibility_steps(x: np.ndarray, index: int, params: GMMParams) -> list[s
     """
     x = np.asarray(x, dtype=np.float64).reshape(1, -1)
     wlp = weighted_log_prob(x, params)[0]
-    top = float(wlp.max())
-    log_total = top + math.log(float(np.exp(wlp - top).sum()))
-    resp = np.exp(wlp - log_total)
+    total, resp = log_normalise(wlp)
+    log_total = float(total)
     i = index
     lines = [
         rf"\gamma_{{{i},k}} = "

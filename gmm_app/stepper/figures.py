@@ -20,9 +20,14 @@ from gmm_app.plotting.builder import (
     unit_span,
 )
 from gmm_app.plotting.geometry import DRAW_LIMIT, Projection, drawn_points
-from gmm_app.plotting.layers import WIDE_OUTLINE, add_hill_outline
+from gmm_app.plotting.layers import WIDE_OUTLINE, add_hill_outline, add_hill_tops
 from gmm_app.words import hill_name
 from gmm_core import GMMParams
+
+
+def _island_name(k: int) -> str:
+    """K-Means cluster ``k`` as the lesson calls it: island A, island B, ..."""
+    return "island" + hill_name(k).removeprefix("hill")
 
 
 def log_likelihood_chart(
@@ -206,24 +211,19 @@ def kmeans_map(
                     x=xy[mine, 0],
                     y=xy[mine, 1],
                     mode="markers",
-                    name=f"island {chr(65 + k) if k < 26 else k + 1}",
+                    name=_island_name(k),
                     marker=dict(color=colour(k), symbol=marker(k), size=6),
                     hoverinfo="skip",
                 )
             )
-    fig.add_trace(
-        dict(
-            type="scatter",
-            x=centers[:, 0],
-            y=centers[:, 1],
-            mode="markers",
-            name="centres",
-            marker=dict(
-                symbol="x-thin",
-                size=16,
-                line=dict(width=4, color=[colour(k) for k in range(k_count)]),
-            ),
-        )
+    add_hill_tops(
+        fig,
+        centers,
+        name="centres",
+        names=[_island_name(k) for k in range(k_count)],
+        size=16,
+        outlined=False,
+        showlegend=False,
     )
     fig.update_xaxes(title=plot_text(titles[0]))
     fig.update_yaxes(title=plot_text(titles[1]), scaleanchor="x", scaleratio=1)

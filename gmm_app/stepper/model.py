@@ -1,5 +1,8 @@
 """Half-step positions in an EM trace, and what each position shows (no Streamlit).
 
+Pure numbers: no Streamlit, no Plotly, so every rule the panels follow can be
+tested on its own. What a position says in words is :mod:`.narration`.
+
 A trace of T iterations has 2T + 1 positions ("half-steps"):
 
 * position 0: the guess (iteration 0's parameters, no point asked yet);
@@ -11,16 +14,16 @@ A trace of T iterations has 2T + 1 positions ("half-steps"):
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
-from gmm_app.words import hill_name, hill_title, plural
-from gmm_core import EMStep, GMMParams, responsibilities
+from gmm_core import EMStep, GMMParams, KMeansStep, Restart, responsibilities
+from gmm_core.init import initialize, loneliest_point
 
-Phase = Literal["guess", "e", "m"]
+_Phase = Literal["guess", "e", "m"]
 
 
 def n_positions(trace: tuple[EMStep, ...]) -> int:
@@ -28,7 +31,7 @@ def n_positions(trace: tuple[EMStep, ...]) -> int:
     return 2 * (len(trace) - 1) + 1
 
 
-def phase_of(position: int) -> tuple[Phase, int]:
+def phase_of(position: int) -> tuple[_Phase, int]:
     """The phase and iteration of a position.
 
     (``"guess"``, 0) at 0, (``"e"``, t) at 2t - 1, (``"m"``, t) at 2t.
@@ -38,13 +41,6 @@ def phase_of(position: int) -> tuple[Phase, int]:
     if position % 2 == 1:
         return "e", (position + 1) // 2
     return "m", position // 2
-
-
-def position_of(phase: Phase, iteration: int) -> int:
-    """Inverse of :func:`phase_of`."""
-    if phase == "guess" or iteration <= 0:
-        return 0
-    return 2 * iteration - 1 if phase == "e" else 2 * iteration
 
 
 def clamp(position: int, trace: tuple[EMStep, ...]) -> int:
@@ -83,7 +79,7 @@ class View:
     """
 
     position: int
-    phase: Phase
+    phase: _Phase
     iteration: int
     params: GMMParams
     resp: np.ndarray | None
@@ -148,118 +144,219 @@ def view_at(X: np.ndarray, trace: tuple[EMStep, ...], position: int) -> View:
 
 
 ###############################################################################
-# Narration
+# Warnings at the end of a trace
 
 
-def _direction(delta: np.ndarray) -> str:
-    """A movement in words: "0.8 units right", "1.2 units up and left"."""
-    if not np.any(np.abs(delta) > 1e-12):
-        return "did not move"
-    if delta.shape[0] == 1:
-        size = abs(float(delta[0]))
-        return f"{size:.2g} units {'right' if delta[0] > 0 else 'left'}"
-    dx, dy = float(delta[0]), float(delta[1])
-    size = math.hypot(dx, dy)
-    words = []
-    if abs(dy) > 0.38 * size:
-        words.append("up" if dy > 0 else "down")
-    if abs(dx) > 0.38 * size:
-        words.append("right" if dx > 0 else "left")
-    return f"{size:.2g} units {' and '.join(words)}"
-
-
-def narrate(view: View, init_name: str = "") -> str:
-    """What the last half-step did, in a sentence or three.
+def data_spread(view: View) -> float:
+    """A typical length in the data: the widest hill's largest standard deviation.
 
     Parameters
     ----------
     view : View
-    init_name : str
-        How the guess was made, completing "K hills placed ..." (e.g. "by
-        k-means++").
 
     Returns
     -------
-    str
-        Markdown.
+    float
     """
-    k = view.params.n_components
-    if view.phase == "guess":
-        how = f" {init_name}" if init_name else ""
-        return (
-            f"**The guess.** {k} hills placed{how}. No point has been asked yet: "
-            "take the first E-step to see who belongs where."
-        )
-    resp = view.resp
-    assert resp is not None
-    if view.phase == "e":
-        top = np.sort(resp, axis=1)[:, ::-1]
-        doubt = int(np.argmin(top[:, 0] - (top[:, 1] if k > 1 else 0.0)))
-        shares = " / ".join(
-            f"{resp[doubt, j]:.0%} {hill_name(int(j))}"
-            for j in np.argsort(resp[doubt])[::-1][: min(k, 2)]
-        )
-        if view.previous_resp is None:
-            moved = "Every point now has its shares of each hill."
-        else:
-            n = len(view.changed)
-            moved = (
-                "No point changed its most likely hill."
-                if n == 0
-                else f"{n} point{'s' if n != 1 else ''} changed "
-                f"{'their' if n != 1 else 'its'} most likely hill."
-            )
-        sure = "" if k == 1 else f" The most uncertain point is #{doubt} at {shares}."
-        return f"**E-step {view.iteration}: who belongs where?** {moved}{sure}"
-    before = view.previous_params
-    assert before is not None
-    after = view.params
-    move = np.linalg.norm(after.means - before.means, axis=1)
-    grow = after.weights - before.weights
-    sentences = []
-    j = int(np.argmax(move))
-    if move[j] <= 1e-12:
-        sentences.append("No hill moved.")
+    return float(np.sqrt(np.max(view.step.params.full_covariances(), initial=0.0)))
+
+
+def hills_stacked(params: GMMParams, spread: float) -> bool:
+    """True when every hill top is (almost) at the same place.
+
+    Parameters
+    ----------
+    params : GMMParams
+    spread : float
+        A typical length in the data (:func:`data_spread`); tops closer than 2% of
+        it count as stacked.
+
+    Returns
+    -------
+    bool
+        False for a single hill.
+    """
+    if params.n_components < 2:
+        return False
+    means = params.means
+    gaps = np.linalg.norm(means[:, None, :] - means[None, :, :], axis=2)
+    return bool(gaps.max() < 0.02 * max(spread, 1e-12))
+
+
+def first_dip(log_likelihoods: np.ndarray) -> int | None:
+    """The first iteration whose log-likelihood fell (more than 1e-9), if any.
+
+    Pure EM never lowers it; ``reg_covar`` can, a little, when a hill is narrow.
+
+    Parameters
+    ----------
+    log_likelihoods : ndarray of shape (T + 1,)
+        Mean log-likelihood of iterations 0 to T.
+
+    Returns
+    -------
+    int or None
+    """
+    dips = np.flatnonzero(np.diff(log_likelihoods) < -1e-9)
+    return int(dips[0]) + 1 if len(dips) else None
+
+
+###############################################################################
+# A click on a map
+
+
+def clicked_point(event: object) -> int | None:
+    """The row number of the point a student clicked on a map, if any.
+
+    Point traces carry the row number first in ``customdata``; Plotly hands back a
+    single-column ``customdata`` as a bare number, and a row of a typed array
+    (numpy ``customdata``) as a dict keyed by column number.
+
+    Parameters
+    ----------
+    event : object
+        What ``st.plotly_chart(..., on_select="rerun")`` returned (or None).
+
+    Returns
+    -------
+    int or None
+    """
+    points = event.selection.points if event else []  # type: ignore[attr-defined]
+    if not points:
+        return None
+    data = points[0].get("customdata")
+    if data is None:
+        return None
+    if isinstance(data, dict):  # a typed-array row comes back as {"0": ..., "1": ...}
+        first = data.get("0", next(iter(data.values()), None))
+    elif isinstance(data, list | tuple):
+        first = data[0] if data else None
     else:
-        sentences.append(
-            f"{hill_title(j)} moved most: "
-            f"{_direction(after.means[j, :2] - before.means[j, :2])}."
-        )
-    g = int(np.argmax(np.abs(grow)))
-    if abs(grow[g]) >= 0.005:
-        verb = "grew" if grow[g] > 0 else "shrank"
-        sentences.append(
-            f"{hill_title(g)} {verb} from {before.weights[g]:.0%} to "
-            f"{after.weights[g]:.0%} of the data."
-        )
-    lls = view.log_likelihoods
-    t = view.iteration
-    sentences.append(
-        f"Log-likelihood per point: {lls[t - 1]:.4f} → {lls[t]:.4f} "
-        f"({lls[t] - lls[t - 1]:+.2g})."
-    )
-    return f"**M-step {t}: move and reshape the hills.** " + " ".join(sentences)
+        first = data
+    if first is None:
+        return None
+    return int(first)
 
 
-def stop_message(step: EMStep, tol: float, max_iter: int) -> str:
-    """Why the trace ended, for the last position."""
-    if step.stop_reason == "converged":
-        return (
-            f"**Converged** after {plural(step.iteration, 'iteration')}: the last "
-            "step raised "
-            f"the log-likelihood by less than the tolerance ({tol:g}). The map has "
-            "stopped changing."
+###############################################################################
+# Beside the stepper: K-Means in lockstep, restarts, a collapse
+
+
+def kmeans_beside(
+    km: tuple[KMeansStep, ...], view: View
+) -> tuple[np.ndarray, np.ndarray | None, str]:
+    """The K-Means step paired with EM's half-step, and its caption.
+
+    The guess pairs with K-Means' starting centres, an E-step with an assign step
+    (hard responsibilities), an M-step with an update step.
+
+    Parameters
+    ----------
+    km : tuple of KMeansStep
+        K-Means from the trace's starting means.
+    view : View
+        EM's half-step.
+
+    Returns
+    -------
+    centers : ndarray of shape (K, D)
+    labels : ndarray of shape (N,) or None
+        None at the guess (no point assigned yet).
+    caption : str
+    """
+    phase, t = view.phase, view.iteration
+    if phase == "guess":
+        centers, labels, what = km[0].centers, None, "the same starting centres"
+    elif phase == "e":
+        s = min(t - 1, len(km) - 1)
+        centers, labels, what = (
+            km[s].centers,
+            km[s].labels,
+            f"assign step {s}: every point to its nearest centre, 100% sure",
         )
-    if step.stop_reason == "collapsed":
-        names = ", ".join(hill_name(k) for k in step.collapsed)
-        return (
-            f"**Stopped: {names} collapsed** at iteration {step.iteration}. A hill "
-            "squeezed onto a single point (or a line) has no width, so its density and "
-            "the likelihood shoot off to infinity: a *singularity*, not a better map. "
-            "Fixes: raise `reg_covar` (it keeps every hill a little wide), choose a "
-            "simpler covariance type (spherical or tied), use fewer hills or more data."
+    else:
+        s = min(t, len(km) - 1)
+        centers, labels, what = (
+            km[s].centers,
+            km[max(s - 1, 0)].labels,
+            f"update step {s}: each centre to the mean of its points",
         )
-    return (
-        f"**Stopped at the maximum of {plural(max_iter, 'iteration')}** before the "
-        f"log-likelihood settled (tolerance {tol:g}). Raise the maximum to go on."
+    done = (
+        f" K-Means converged at step {len(km) - 1}."
+        if km[-1].converged and t >= len(km) - 1 and phase != "guess"
+        else ""
     )
+    caption = f"K-Means, {what}.{done} Clear day: hard borders, round islands."
+    return centers, labels, caption
+
+
+def restart_verdicts(restarts: Sequence[Restart]) -> list[tuple[Restart, str]]:
+    """Restarts best first, each with its verdict.
+
+    Parameters
+    ----------
+    restarts : sequence of Restart
+
+    Returns
+    -------
+    list of (Restart, str)
+        Collapsed runs last; the verdict is "best", "local optimum" (more than
+        1e-3 below the best final log-likelihood per point) or "collapsed".
+    """
+    ranked = sorted(
+        restarts,
+        key=lambda r: (not r.collapsed, r.final_log_likelihood),
+        reverse=True,
+    )
+    best = max(
+        (r.final_log_likelihood for r in ranked if not r.collapsed), default=None
+    )
+    verdicts = []
+    for r in ranked:
+        if r.collapsed:
+            flag = "collapsed"
+        elif best is not None and r.final_log_likelihood < best - 1e-3:
+            flag = "local optimum"
+        else:
+            flag = "best"
+        verdicts.append((r, flag))
+    return verdicts
+
+
+def collapse_start(
+    X: np.ndarray, n_components: int, seed: int
+) -> tuple[list[tuple[float, ...]], list[float]]:
+    """Starting means and widths that make EM collapse when ``reg_covar`` is 0.
+
+    A narrow first hill sits on the loneliest point (the one farthest from its
+    nearest neighbour), so narrow that the neighbour is 6 of its standard
+    deviations away; the others start at k-means++ means of the rest.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    n_components : int
+        The hills wanted; at least 2 and at most N - 1 are used.
+    seed : int
+
+    Returns
+    -------
+    means : list of K tuples of D floats
+    widths : list of K floats
+        Each hill's starting width, relative to the data's spread.
+
+    Raises
+    ------
+    FogmapError
+        When the data cannot be set up (too few points, all identical...).
+    """
+    k = max(2, min(n_components, X.shape[0] - 1))
+    lonely, gap = loneliest_point(X)
+    others = initialize(
+        np.delete(X, lonely, axis=0), k - 1, method="k-means++", seed=seed
+    ).means
+    spread = float(
+        np.sqrt(np.trace(np.atleast_2d(np.cov(X, rowvar=False))) / X.shape[1])
+    )
+    means = [tuple(map(float, X[lonely]))] + [tuple(map(float, p)) for p in others]
+    return means, [gap / (6 * spread)] + [0.5] * (k - 1)

@@ -36,6 +36,31 @@ def em_trace(
     """Every step of one EM run, computed once per set of settings.
 
     Pages keep only a position in this trace; nothing refits on a step click.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    n_components : int
+    covariance_type : str
+    init : str
+        A :func:`gmm_core.initialize` method.
+    seed : int
+    reg_covar, tol : float
+    max_iter : int
+    means : tuple of K tuples of D floats, optional
+        The starting means for ``init="given"``.
+    widths : tuple of K floats, optional
+        Their starting widths (the collapse lab's).
+
+    Returns
+    -------
+    tuple of EMStep
+        Iteration 0 (the guess) first.
+
+    Raises
+    ------
+    FogmapError
+        When the data or the settings cannot be fitted.
     """
     start = initialize(
         X,
@@ -52,7 +77,17 @@ def em_trace(
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def kmeans_trace(X: np.ndarray, centers: np.ndarray) -> tuple[KMeansStep, ...]:
-    """Every step of Lloyd's K-Means from ``centers``."""
+    """Every step of Lloyd's K-Means from ``centers``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    centers : ndarray of shape (K, D)
+
+    Returns
+    -------
+    tuple of KMeansStep
+    """
     return tuple(kmeans_steps(X, centers))
 
 
@@ -68,7 +103,26 @@ def restarts(
     max_iter: int,
     n_init: int,
 ) -> FitResult:
-    """EM from ``n_init`` seeds (seed, seed + 1, ...) with the same settings."""
+    """EM from ``n_init`` seeds (seed, seed + 1, ...) with the same settings.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    n_components, covariance_type, init, seed, reg_covar, tol, max_iter
+        As in :func:`em_trace`.
+    n_init : int
+        How many seeds.
+
+    Returns
+    -------
+    FitResult
+        Every restart (``.restarts``) and the best one's trace.
+
+    Raises
+    ------
+    FogmapError
+        When the data or the settings cannot be fitted.
+    """
     return fit(
         X,
         n_components,

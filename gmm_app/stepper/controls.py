@@ -1,0 +1,176 @@
+"""Moving through the trace: Reset, Back, Next, Next iteration, Run to the end,
+Play and the scrubber (Streamlit).
+
+They only move the position kept in session state; nothing refits on a click.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gmm_app.stepper.model import clamp, n_positions, phase_of
+from gmm_app.stepper.settings import PLAYING, POSITION
+from gmm_core import EMStep
+
+_SPEEDS = {"slow": 1.5, "normal": 0.8, "fast": 0.35}  # seconds per half-step
+
+
+def is_playing() -> bool:
+    """True while Play runs the trace."""
+    return bool(st.session_state.get(PLAYING, False))
+
+
+def tick_seconds() -> float:
+    """Seconds between two half-steps while playing, at the chosen speed."""
+    return _SPEEDS[st.session_state.get("em_speed", "normal")]
+
+
+def _move(delta: int, n: int) -> None:
+    st.session_state[POSITION] = int(
+        min(max(st.session_state.get(POSITION, 0) + delta, 0), n - 1)
+    )
+    st.session_state[PLAYING] = False
+
+
+def _go(position: int) -> None:
+    st.session_state[POSITION] = position
+    st.session_state[PLAYING] = False
+
+
+def _next_iteration(n: int) -> None:
+    """To the end of the next M-step."""
+    position = st.session_state.get(POSITION, 0)
+    target = position + 2 if position % 2 == 0 else position + 1
+    _go(min(target, n - 1))
+
+
+def _scrubbed() -> None:
+    # While playing the scrubber is disabled and follows the timer; a value it
+    # sends back then is only the browser catching up, not the student's choice.
+    if is_playing():
+        return
+    _go(int(st.session_state["em_scrub"]))
+
+
+def _toggle_play(n: int) -> None:
+    playing = not is_playing()
+    if playing and st.session_state.get(POSITION, 0) >= n - 1:
+        st.session_state[POSITION] = 0
+    st.session_state[PLAYING] = playing
+
+
+def _position_label(position: int) -> str:
+    phase, t = phase_of(position)
+    return {"guess": "guess", "e": f"E-step {t}", "m": f"M-step {t}"}[phase]
+
+
+def controls(trace: tuple[EMStep, ...]) -> int:
+    """The stepping buttons and the scrubber; returns the current position.
+
+    Parameters
+    ----------
+    trace : tuple of EMStep
+
+    Returns
+    -------
+    int
+        The half-step to show, clamped to the trace.
+    """
+    n = n_positions(trace)
+    position = clamp(st.session_state.get(POSITION, 0), trace)
+    st.session_state[POSITION] = position
+    at_start, at_end = position == 0, position == n - 1
+    playing = is_playing()
+    cols = st.columns([1, 1, 1.3, 1.3, 1.3, 1, 1.2])
+    cols[0].button(
+        "Reset",
+        key="em_reset",
+        on_click=_go,
+        args=(0,),
+        icon=":material/restart_alt:",
+        width="stretch",
+        disabled=at_start,
+    )
+    cols[1].button(
+        "Back",
+        key="em_back",
+        on_click=_move,
+        args=(-1, n),
+        icon=":material/arrow_back:",
+        width="stretch",
+        disabled=at_start,
+        help="One half-step back",
+    )
+    phase, _ = phase_of(position + 1)
+    next_label = "Next: E-step" if phase == "e" else "Next: M-step"
+    cols[2].button(
+        next_label,
+        key="em_next",
+        on_click=_move,
+        args=(1, n),
+        icon=":material/arrow_forward:",
+        type="primary",
+        width="stretch",
+        disabled=at_end,
+        help="One half-step forward: E, then M, then E...",
+    )
+    cols[3].button(
+        "Next iteration",
+        key="em_next_iteration",
+        on_click=_next_iteration,
+        args=(n,),
+        icon=":material/fast_forward:",
+        width="stretch",
+        disabled=at_end,
+    )
+    cols[4].button(
+        "Run to the end",
+        key="em_run_end",
+        on_click=_go,
+        args=(n - 1,),
+        icon=":material/skip_next:",
+        width="stretch",
+        disabled=at_end,
+    )
+    cols[5].button(
+        "Pause" if playing else "Play",
+        key="em_play",
+        on_click=_toggle_play,
+        args=(n,),
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        width="stretch",
+    )
+    cols[6].select_slider(
+        "Speed",
+        list(_SPEEDS),
+        value="normal",
+        key="em_speed",
+        label_visibility="collapsed",
+    )
+    st.session_state["em_scrub"] = position
+    st.select_slider(
+        "Scrub through every half-step",
+        options=list(range(n)),
+        format_func=_position_label,
+        key="em_scrub",
+        on_change=_scrubbed,
+        disabled=n == 1 or playing,
+    )
+    return position
+
+
+def advance_if_playing(trace: tuple[EMStep, ...]) -> None:
+    """One half-step forward per tick while playing; stop at the end.
+
+    Parameters
+    ----------
+    trace : tuple of EMStep
+    """
+    if not is_playing():
+        return
+    n = n_positions(trace)
+    position = st.session_state.get(POSITION, 0)
+    if position >= n - 1:
+        st.session_state[PLAYING] = False
+        return
+    st.session_state[POSITION] = position + 1

@@ -1,0 +1,189 @@
+"""What a half-step says, in words (no Streamlit, no Plotly): the narration of the
+last E- or M-step, why the trace ended, and the hills' parameters as plain text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from gmm_app.stepper.model import View
+from gmm_app.words import hill_name, hill_title, plural
+from gmm_core import EMStep, GMMParams
+
+
+def _direction(delta: np.ndarray) -> str:
+    """A movement in words: "0.8 units right", "1.2 units up and left"."""
+    if not np.any(np.abs(delta) > 1e-12):
+        return "did not move"
+    if delta.shape[0] == 1:
+        size = abs(float(delta[0]))
+        return f"{size:.2g} units {'right' if delta[0] > 0 else 'left'}"
+    dx, dy = float(delta[0]), float(delta[1])
+    size = math.hypot(dx, dy)
+    words = []
+    if abs(dy) > 0.38 * size:
+        words.append("up" if dy > 0 else "down")
+    if abs(dx) > 0.38 * size:
+        words.append("right" if dx > 0 else "left")
+    return f"{size:.2g} units {' and '.join(words)}"
+
+
+def narrate(view: View, init_name: str = "") -> str:
+    """What the last half-step did, in a sentence or three.
+
+    Parameters
+    ----------
+    view : View
+    init_name : str
+        How the guess was made, completing "K hills placed ..." (e.g. "by
+        k-means++").
+
+    Returns
+    -------
+    str
+        Markdown.
+    """
+    k = view.params.n_components
+    if view.phase == "guess":
+        how = f" {init_name}" if init_name else ""
+        return (
+            f"**The guess.** {k} hills placed{how}. No point has been asked yet: "
+            "take the first E-step to see who belongs where."
+        )
+    resp = view.resp
+    assert resp is not None
+    if view.phase == "e":
+        top = np.sort(resp, axis=1)[:, ::-1]
+        doubt = int(np.argmin(top[:, 0] - (top[:, 1] if k > 1 else 0.0)))
+        shares = " / ".join(
+            f"{resp[doubt, j]:.0%} {hill_name(int(j))}"
+            for j in np.argsort(resp[doubt])[::-1][: min(k, 2)]
+        )
+        if view.previous_resp is None:
+            moved = "Every point now has its shares of each hill."
+        else:
+            n = len(view.changed)
+            moved = (
+                "No point changed its most likely hill."
+                if n == 0
+                else f"{plural(n, 'point')} changed "
+                f"{'their' if n != 1 else 'its'} most likely hill."
+            )
+        sure = "" if k == 1 else f" The most uncertain point is #{doubt} at {shares}."
+        return f"**E-step {view.iteration}: who belongs where?** {moved}{sure}"
+    before = view.previous_params
+    assert before is not None
+    after = view.params
+    move = np.linalg.norm(after.means - before.means, axis=1)
+    grow = after.weights - before.weights
+    sentences = []
+    j = int(np.argmax(move))
+    if move[j] <= 1e-12:
+        sentences.append("No hill moved.")
+    else:
+        sentences.append(
+            f"{hill_title(j)} moved most: "
+            f"{_direction(after.means[j, :2] - before.means[j, :2])}."
+        )
+    g = int(np.argmax(np.abs(grow)))
+    if abs(grow[g]) >= 0.005:
+        verb = "grew" if grow[g] > 0 else "shrank"
+        sentences.append(
+            f"{hill_title(g)} {verb} from {before.weights[g]:.0%} to "
+            f"{after.weights[g]:.0%} of the data."
+        )
+    lls = view.log_likelihoods
+    t = view.iteration
+    sentences.append(
+        f"Log-likelihood per point: {lls[t - 1]:.4f} → {lls[t]:.4f} "
+        f"({lls[t] - lls[t - 1]:+.2g})."
+    )
+    return f"**M-step {t}: move and reshape the hills.** " + " ".join(sentences)
+
+
+def stop_message(step: EMStep, tol: float, max_iter: int) -> str:
+    """Why the trace ended, for the last position."""
+    if step.stop_reason == "converged":
+        return (
+            f"**Converged** after {plural(step.iteration, 'iteration')}: the last "
+            "step raised "
+            f"the log-likelihood by less than the tolerance ({tol:g}). The map has "
+            "stopped changing."
+        )
+    if step.stop_reason == "collapsed":
+        names = ", ".join(hill_name(k) for k in step.collapsed)
+        return (
+            f"**Stopped: {names} collapsed** at iteration {step.iteration}. A hill "
+            "squeezed onto a single point (or a line) has no width, so its density and "
+            "the likelihood shoot off to infinity: a *singularity*, not a better map. "
+            "Fixes: raise `reg_covar` (it keeps every hill a little wide), choose a "
+            "simpler covariance type (spherical or tied), use fewer hills or more data."
+        )
+    return (
+        f"**Stopped at the maximum of {plural(max_iter, 'iteration')}** before the "
+        f"log-likelihood settled (tolerance {tol:g}). Raise the maximum to go on."
+    )
+
+
+###############################################################################
+# Points and parameters in plain text
+
+
+def point_text(point: np.ndarray | Sequence[float]) -> str:
+    """A point or a vector for a caption or a table: "(1.23, -0.5)".
+
+    Parameters
+    ----------
+    point : array-like of shape (D,)
+
+    Returns
+    -------
+    str
+    """
+    return "(" + ", ".join(f"{a:.3g}" for a in np.atleast_1d(point)) + ")"
+
+
+def _matrix_text(m: np.ndarray) -> str:
+    return "[" + "; ".join(" ".join(f"{a:.3g}" for a in row) for row in m) + "]"
+
+
+def _covariance_text(params: GMMParams, k: int) -> str:
+    c = params.covariances
+    if params.covariance_type == "full":
+        return _matrix_text(c[k])
+    if params.covariance_type == "tied":
+        return "shared " + _matrix_text(c)
+    if params.covariance_type == "diag":
+        return "variances " + point_text(c[k])
+    return f"variance {c[k]:.3g}"
+
+
+def parameter_rows(params: GMMParams, before: GMMParams) -> list[dict[str, str]]:
+    """Each hill's weight, mean and covariance, and the change since ``before``.
+
+    Parameters
+    ----------
+    params : GMMParams
+        The hills shown (K of them).
+    before : GMMParams
+        The hills one iteration earlier (the same ones at iteration 0).
+
+    Returns
+    -------
+    list of dict
+        K rows keyed "hill", "weight", "Δ weight", "mean", "Δ mean", "covariance".
+    """
+    return [
+        {
+            "hill": hill_name(k),
+            "weight": f"{params.weights[k]:.1%}",
+            "Δ weight": f"{params.weights[k] - before.weights[k]:+.1%}",
+            "mean": point_text(params.means[k]),
+            "Δ mean": point_text(params.means[k] - before.means[k]),
+            "covariance": _covariance_text(params, k),
+        }
+        for k in range(params.n_components)
+    ]
