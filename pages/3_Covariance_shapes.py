@@ -3,6 +3,9 @@
 import streamlit as st
 
 from gmm_app.shapes import panels as ui
+from gmm_app.shapes.caches import fit_all_types
+from gmm_app.shapes.sandbox import shape_sandbox
+from gmm_app.shapes.singular import singular_demo
 from gmm_app.shell.sidebar import SWEEP_FIT_LIMIT, page_data, render_sidebar
 
 st.set_page_config(
@@ -22,7 +25,7 @@ ui.read_url()
 settings, shown, projection = ui.settings_row(data)
 
 st.subheader("Four types, one data set")
-fits = ui.fit_all_types(shown, settings)
+fits = fit_all_types(shown, settings)
 ui.type_panels(shown, fits, settings, projection)
 
 st.subheader("Side by side in numbers")
@@ -33,9 +36,9 @@ st.caption(
     "Shape one hill with the sliders. Beside it, the closest hill each covariance "
     "type can draw (in colour) over yours (grey, dashed)."
 )
-ui.shape_sandbox()
+shape_sandbox()
 
 st.subheader("What goes wrong, and how to fix it")
-ui.singular_demo(shown, settings, projection)
+singular_demo(shown, settings, projection)
 
 ui.write_url(settings)

@@ -3,6 +3,9 @@
 import streamlit as st
 
 from gmm_app.choosing_k import panels as ui
+from gmm_app.choosing_k.model import summarise
+from gmm_app.choosing_k.settings import read_url, settings_panel, write_url
+from gmm_app.choosing_k.sweeps import run_sweep
 from gmm_app.shell.sidebar import SWEEP_FIT_LIMIT, page_data, render_sidebar
 
 st.set_page_config(page_title="Choosing K · Fogmap", page_icon="🌫️", layout="wide")
@@ -16,16 +19,16 @@ st.caption(
 )
 data = page_data(active, SWEEP_FIT_LIMIT)
 
-ui.read_url()
-settings = ui.settings_panel(data)
+read_url()
+settings = settings_panel(data)
 fits = None
 if not settings.covariance_types:
     st.info("Choose at least one covariance type to sweep.", icon=":material/tune:")
 else:
-    fits = ui.run_sweep(data, settings)
+    fits = run_sweep(data, settings)
 
 if fits:
-    sweeps = ui.summary(fits)
+    sweeps = summarise(fits)
     pick = ui.current_pick(sweeps)
     ui.verdict_panel(sweeps, data, settings)
     left, right = st.columns([3, 2], gap="medium")
@@ -44,4 +47,4 @@ if fits:
     st.subheader("Every fit in numbers")
     ui.numbers_table(sweeps, settings)
 
-ui.write_url(settings)
+write_url(settings)

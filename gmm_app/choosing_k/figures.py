@@ -1,21 +1,19 @@
-"""Choosing K: what a sweep's charts draw, and the pure Plotly builders (no Streamlit).
+"""Choosing K's charts: arrays per covariance type in, ``go.Figure`` out, no Streamlit.
 
-A sweep (:func:`gmm_core.selection.sweep`) returns every restart of every
-(covariance type, K). :func:`summarise` turns it into arrays per covariance type
-(the best restart's criteria and the spread over restarts), and the builders draw
-them: the criteria against K (:func:`criteria_chart`), the fit/penalty split of
-Occam's razor (:func:`razor_chart`) and the held-out check (:func:`heldout_chart`).
+They draw :class:`gmm_app.choosing_k.model.TypeSweep`: the criteria against K
+(:func:`criteria_chart`), the fit/penalty split of Occam's razor
+(:func:`razor_chart`) and the held-out check (:func:`heldout_chart`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
+from gmm_app.choosing_k.model import Band, TypeSweep
 from gmm_app.plotting.builder import (
     AXIS_GRID,
     FigureBuilder,
@@ -26,176 +24,15 @@ from gmm_app.plotting.builder import (
     unit_span,
 )
 from gmm_app.words import type_label
-from gmm_core.selection import SweepFit, best_per_setting
 
-CRITERION_COLOURS = {"BIC": "#0072B2", "AIC": "#D55E00", "ICL": "#009E73"}
-CRITERION_DASH = {"BIC": "solid", "AIC": "solid", "ICL": "dot"}
-FIT_COLOUR = "#9AA5B1"
-TRUE_K_COLOUR = "#3E4C59"
-
-
-###############################################################################
-# What the charts draw
-
-
-@dataclass(frozen=True)
-class Band:
-    """A value against K: the best restart's, and the range over restarts.
-
-    Attributes
-    ----------
-    best : ndarray of shape (M,)
-        The value of the restart with the highest log-likelihood at each K.
-    low, high : ndarrays of shape (M,)
-        Smallest and largest value over the restarts kept at each K.
-    """
-
-    best: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
-
-
-@dataclass(frozen=True)
-class TypeSweep:
-    """One covariance type's sweep, ready to draw.
-
-    K values at which every restart collapsed are left out of the arrays (their
-    likelihood is a singularity, not a fit) and listed in ``collapsed_ks``.
-
-    Attributes
-    ----------
-    covariance_type : str
-    ks : ndarray of int, shape (M,)
-    n_parameters : ndarray of int, shape (M,)
-        Free parameters p at each K.
-    n_samples : int
-        N, the points the mixtures were fitted to.
-    log_likelihood : ndarray of shape (M,)
-        Total ln L of the best restart.
-    criteria : dict of str to Band
-        "BIC", "AIC" and "ICL" (lower is better).
-    restarts_kept : ndarray of int, shape (M,)
-        Restarts that did not collapse at each K.
-    collapsed_ks : tuple of int
-        K values where every restart collapsed.
-    heldout : Band or None
-        Mean log-likelihood per point on the held-out part (a held-out sweep).
-    """
-
-    covariance_type: str
-    ks: np.ndarray
-    n_parameters: np.ndarray
-    n_samples: int
-    log_likelihood: np.ndarray
-    criteria: dict[str, Band]
-    restarts_kept: np.ndarray
-    collapsed_ks: tuple[int, ...]
-    heldout: Band | None = None
-
-    @property
-    def fit_term(self) -> np.ndarray:
-        """-2 ln L of the best restart, shape (M,)."""
-        return -2.0 * self.log_likelihood
-
-    @property
-    def bic_penalty(self) -> np.ndarray:
-        """p ln N, shape (M,)."""
-        return self.n_parameters * math.log(self.n_samples)
-
-    @property
-    def aic_penalty(self) -> np.ndarray:
-        """2 p, shape (M,)."""
-        return 2.0 * self.n_parameters
-
-    @property
-    def mean_log_likelihood(self) -> np.ndarray:
-        """ln L per point of the best restart, shape (M,)."""
-        return self.log_likelihood / self.n_samples
-
-    def best_k(self, name: str) -> int:
-        """The K with the lowest criterion ``name`` (the first, on a tie)."""
-        return int(self.ks[int(np.argmin(self.criteria[name].best))])
-
-    def best_heldout_k(self) -> int:
-        """The K with the highest held-out log-likelihood per point."""
-        assert self.heldout is not None
-        return int(self.ks[int(np.argmax(self.heldout.best))])
-
-    def index(self, k: int) -> int:
-        """Position of K in ``ks``."""
-        return int(np.flatnonzero(self.ks == k)[0])
-
-
-def summarise(fits: Sequence[SweepFit]) -> list[TypeSweep]:
-    """Arrays per covariance type from every restart of a sweep.
-
-    The line is the restart with the highest log-likelihood at each K
-    (:func:`gmm_core.selection.best_per_setting`); the band spans the restarts
-    that did not collapse.
-
-    Parameters
-    ----------
-    fits : sequence of SweepFit
-        A sweep's restarts, in (type, K, seed) order.
-
-    Returns
-    -------
-    list of TypeSweep
-        One per covariance type, in the sweep's order; types with no usable K
-        are left out.
-    """
-    best = best_per_setting(fits)
-    groups: dict[tuple[str, int], list[SweepFit]] = {}
-    for f in fits:
-        groups.setdefault((f.covariance_type, f.n_components), []).append(f)
-    types = list(dict.fromkeys(f.covariance_type for f in fits))
-    out = []
-    for ctype in types:
-        ks = sorted(k for t, k in groups if t == ctype)
-        rows: list[tuple[int, SweepFit, list[SweepFit]]] = []
-        collapsed = []
-        for k in ks:
-            kept = [f for f in groups[(ctype, k)] if f.stop_reason != "collapsed"]
-            if kept:
-                rows.append((k, best[(ctype, k)], kept))
-            else:
-                collapsed.append(k)
-        if not rows:
-            continue
-        bands = {}
-        for name in ("BIC", "AIC", "ICL"):
-            attr = name.lower()
-            values = [[getattr(f.criteria, attr) for f in kept] for _, _, kept in rows]
-            bands[name] = Band(
-                np.array([getattr(b.criteria, attr) for _, b, _ in rows]),
-                np.array([min(v) for v in values]),
-                np.array([max(v) for v in values]),
-            )
-        heldout = None
-        if all(f.heldout_log_likelihood is not None for *_, kept in rows for f in kept):
-            scores = [
-                [float(f.heldout_log_likelihood or 0.0) for f in kept]
-                for *_, kept in rows
-            ]
-            heldout = Band(
-                np.array([b.heldout_log_likelihood for _, b, _ in rows], dtype=float),
-                np.array([min(s) for s in scores]),
-                np.array([max(s) for s in scores]),
-            )
-        out.append(
-            TypeSweep(
-                ctype,
-                np.array([k for k, _, _ in rows]),
-                np.array([b.criteria.n_parameters for _, b, _ in rows]),
-                rows[0][1].criteria.n_samples,
-                np.array([b.criteria.log_likelihood for _, b, _ in rows]),
-                bands,
-                np.array([len(kept) for *_, kept in rows]),
-                tuple(collapsed),
-                heldout,
-            )
-        )
-    return out
+_CRITERION_COLOURS = {"BIC": "#0072B2", "AIC": "#D55E00", "ICL": "#009E73"}
+_CRITERION_DASH = {"BIC": "solid", "AIC": "solid", "ICL": "dot"}
+_FIT_COLOUR = "#9AA5B1"
+_TRUE_K_COLOUR = "#3E4C59"
+# The legend in one row along the top of the chart.
+_TOP_LEGEND = dict(
+    orientation="h", yref="container", y=1.0, yanchor="top", xanchor="left", x=0
+)
 
 
 ###############################################################################
@@ -223,6 +60,13 @@ def _domains(
         y1 = 1 - r * (height + gap_y)
         out.append((unit_span(x0, x0 + width), unit_span(y1 - height, y1)))
     return out
+
+
+def _star(hex_colour: str, size: int) -> dict:
+    """A criterion's minimum: a star in its colour, outlined in white."""
+    return dict(
+        color=hex_colour, symbol="star", size=size, line=dict(color="white", width=1.5)
+    )
 
 
 def _padded(values: Sequence[np.ndarray], pad: float = 0.08) -> tuple[float, float]:
@@ -282,7 +126,7 @@ def _true_k_trace(
             name="true K",
             legendgroup="true K",
             showlegend=showlegend,
-            line=dict(color=TRUE_K_COLOUR, width=2, dash="dash"),
+            line=dict(color=_TRUE_K_COLOUR, width=2, dash="dash"),
             hovertemplate=f"the data was drawn from {true_k} groups<extra></extra>",
             **axes,
         )
@@ -362,7 +206,8 @@ def criteria_chart(
         layout[f"yaxis{suffix}"] = y_axis
         label = type_label(sweep.covariance_type)
         picks = " · ".join(
-            f"<span style='color:{CRITERION_COLOURS[n]}'>★ {n} {sweep.best_k(n)}</span>"
+            f"<span style='color:{_CRITERION_COLOURS[n]}'>"
+            f"★ {n} {sweep.best_k(n)}</span>"
             for n in names
         )
         fig.add_annotation(
@@ -397,7 +242,7 @@ def criteria_chart(
         custom = [[int(k), idx] for k in sweep.ks]
         for name in names:
             band = sweep.criteria[name]
-            hex_colour = CRITERION_COLOURS[name]
+            hex_colour = _CRITERION_COLOURS[name]
             _band_traces(fig, sweep.ks, band, hex_colour, name, axes)
             fig.add_trace(
                 dict(
@@ -408,7 +253,7 @@ def criteria_chart(
                     name=name,
                     legendgroup=name,
                     showlegend=idx == 0,
-                    line=dict(color=hex_colour, width=2.5, dash=CRITERION_DASH[name]),
+                    line=dict(color=hex_colour, width=2.5, dash=_CRITERION_DASH[name]),
                     marker=dict(color=hex_colour, size=8),
                     customdata=custom,
                     hovertemplate=(
@@ -429,12 +274,7 @@ def criteria_chart(
                     name=f"{name} minimum",
                     legendgroup=name,
                     showlegend=False,
-                    marker=dict(
-                        color=hex_colour,
-                        symbol="star",
-                        size=20,
-                        line=dict(color="white", width=1.5),
-                    ),
+                    marker=_star(hex_colour, 20),
                     customdata=[[k_min, idx]],
                     hovertemplate=(
                         f"lowest {name}: K = %{{x}} (%{{y:,.1f}})"
@@ -449,14 +289,7 @@ def criteria_chart(
         fig,
         height=height or (460 if rows == 1 else 360 * rows),
         margin=dict(l=10, r=10, t=100, b=10),
-        legend=dict(
-            orientation="h",
-            yref="container",
-            y=1.0,
-            yanchor="top",
-            xanchor="left",
-            x=0,
-        ),
+        legend=_TOP_LEGEND,
         hovermode="closest",
         **layout,
     )
@@ -483,7 +316,7 @@ def razor_chart(sweep: TypeSweep) -> go.Figure:
     fit = sweep.fit_term
     fit_above = fit - fit.min()
     parts = (
-        ("BIC", sweep.bic_penalty, f"p × ln N = p × {math.log(sweep.n_samples):.2f}"),
+        ("BIC", sweep.bic_penalty, f"p × ln N = p × {sweep.bic_per_parameter:.2f}"),
         ("AIC", sweep.aic_penalty, "p × 2"),
     )
     totals = [fit_above + penalty for _, penalty, _ in parts]
@@ -518,9 +351,10 @@ def razor_chart(sweep: TypeSweep) -> go.Figure:
             xanchor="center",
             yanchor="bottom",
             showarrow=False,
-            font=dict(size=14, color=CRITERION_COLOURS[name]),
+            font=dict(size=14, color=_CRITERION_COLOURS[name]),
         )
-        custom = np.column_stack([fit, penalty, fit + penalty, sweep.n_parameters])
+        criterion = sweep.criteria[name].best  # fit + penalty
+        custom = np.column_stack([fit, penalty, criterion, sweep.n_parameters])
         fig.add_trace(
             dict(
                 type="bar",
@@ -529,7 +363,7 @@ def razor_chart(sweep: TypeSweep) -> go.Figure:
                 name="fit: −2 ln L (above its best)",
                 legendgroup="fit",
                 showlegend=idx == 0,
-                marker=dict(color=FIT_COLOUR),
+                marker=dict(color=_FIT_COLOUR),
                 customdata=custom,
                 hovertemplate=(
                     "K = %{x}: −2 ln L = %{customdata[0]:,.1f}<br>"
@@ -545,7 +379,7 @@ def razor_chart(sweep: TypeSweep) -> go.Figure:
                 y=penalty,
                 name=f"{name} penalty",
                 legendgroup=f"{name} penalty",
-                marker=dict(color=CRITERION_COLOURS[name]),
+                marker=dict(color=_CRITERION_COLOURS[name]),
                 customdata=custom,
                 hovertemplate=(
                     f"K = %{{x}}: {name} penalty = %{{y:,.1f}} "
@@ -564,15 +398,10 @@ def razor_chart(sweep: TypeSweep) -> go.Figure:
                 mode="markers+text",
                 name=f"{name} minimum",
                 showlegend=False,
-                marker=dict(
-                    color=CRITERION_COLOURS[name],
-                    symbol="star",
-                    size=18,
-                    line=dict(color="white", width=1.5),
-                ),
+                marker=_star(_CRITERION_COLOURS[name], 18),
                 text=[f"<b>{name} picks {int(ks[best])}</b>"],
                 textposition="top center",
-                textfont=dict(color=CRITERION_COLOURS[name], size=13),
+                textfont=dict(color=_CRITERION_COLOURS[name], size=13),
                 cliponaxis=False,
                 hovertemplate=f"lowest {name}: K = %{{x}}<extra></extra>",
                 **axes,
@@ -584,14 +413,7 @@ def razor_chart(sweep: TypeSweep) -> go.Figure:
         barmode="stack",
         bargap=0.25,
         margin=dict(l=10, r=10, t=80, b=10),
-        legend=dict(
-            orientation="h",
-            yref="container",
-            y=1.0,
-            yanchor="top",
-            xanchor="left",
-            x=0,
-        ),
+        legend=_TOP_LEGEND,
         **layout,
     )
 
@@ -663,12 +485,7 @@ def heldout_chart(sweeps: Sequence[TypeSweep], true_k: int | None = None) -> go.
                 name=f"{label}: best on held-out points",
                 legendgroup=f"{label} held-out",
                 showlegend=False,
-                marker=dict(
-                    color=hex_colour,
-                    symbol="star",
-                    size=20,
-                    line=dict(color="white", width=1.5),
-                ),
+                marker=_star(hex_colour, 20),
                 hovertemplate=(
                     f"highest on held-out points: K = %{{x}}<extra>{label}</extra>"
                 ),
@@ -684,12 +501,5 @@ def heldout_chart(sweeps: Sequence[TypeSweep], true_k: int | None = None) -> go.
         fig,
         height=400,
         margin=dict(l=10, r=10, t=60, b=10),
-        legend=dict(
-            orientation="h",
-            yref="container",
-            y=1.0,
-            yanchor="top",
-            xanchor="left",
-            x=0,
-        ),
+        legend=_TOP_LEGEND,
     )

@@ -1,9 +1,10 @@
 """Figures of the Covariance shapes page: arrays in, ``go.Figure`` out, no Streamlit.
 
-The four fitted panels reuse :func:`gmm_app.figures.fog_map` and
-:func:`gmm_app.figures.fog_curves`; this module draws the shape sandbox (one hill
-and the closest shape each covariance type can give it) and the bell curves of a
-one-dimensional collapse.
+The four fitted panels reuse :func:`gmm_app.plotting.fog.fog_map` and
+:func:`gmm_app.plotting.fog.fog_curves`; this module draws the shape sandbox (one
+hill and the closest shape each covariance type can give it, its rings drawn by
+:func:`gmm_app.plotting.layers.add_hill_outline`), the small maps of the
+singular-covariance demo and the bell curves of a one-dimensional collapse.
 """
 
 from __future__ import annotations
@@ -21,76 +22,19 @@ from gmm_app.plotting.builder import (
     rgba,
 )
 from gmm_app.plotting.fog import fog_map
-from gmm_app.plotting.geometry import Projection, ellipse_xy
+from gmm_app.plotting.geometry import Projection
+from gmm_app.plotting.layers import Outline, add_hill_outline
+from gmm_app.shapes.model import clone_centres
 from gmm_app.words import hill_name
 from gmm_core import GMMParams
 
-TRUE_COLOUR = "#52606D"
-SAMPLE_COLOUR = "rgba(123,135,148,0.35)"
+_TRUE_COLOUR = "#52606D"
+_SAMPLE_COLOUR = "rgba(123,135,148,0.35)"
 SANDBOX_EXTENT = 8.0
-
-
-def clone_centres(cov: np.ndarray, n_clones: int, extent: float) -> np.ndarray:
-    """Where to draw ``n_clones`` copies of one hill side by side.
-
-    The copies sit along the hill's narrow axis, the first at the origin, spaced
-    so that their 2-standard-deviation outlines just clear each other (closer when
-    that would leave the square of half-width ``extent``).
-
-    Parameters
-    ----------
-    cov : ndarray of shape (2, 2)
-    n_clones : int
-    extent : float
-
-    Returns
-    -------
-    ndarray of shape (n_clones, 2)
-    """
-    values, vectors = np.linalg.eigh(np.asarray(cov, dtype=np.float64))
-    narrow = vectors[:, 0]
-    sd_narrow = math.sqrt(max(values[0], 0.0))
-    sd_wide = math.sqrt(max(values[1], 0.0))
-    room = max(extent - 2.0 * max(sd_narrow, 0.5 * sd_wide), 0.0)
-    spacing = min(4.4 * sd_narrow, room / max((n_clones - 1) / 2, 1.0))
-    offsets = np.arange(n_clones) - (n_clones - 1) / 2
-    order = np.argsort(np.abs(offsets), kind="stable")  # the middle one first
-    return (offsets[order] * spacing)[:, None] * narrow[None, :]
-
-
-def _outline(
-    fig: FigureBuilder,
-    centre: np.ndarray,
-    cov: np.ndarray,
-    line_colour: str,
-    name: str,
-    *,
-    dash: str = "solid",
-    fill: str | None = None,
-    legend: bool = True,
-) -> None:
-    """1- and 2-standard-deviation outlines of one hill (the inner one filled)."""
-    for n_sigma in (1.0, 2.0):
-        ex, ey = ellipse_xy(centre, cov, n_sigma)
-        inner = n_sigma == 1.0
-        trace: dict = dict(
-            type="scatter",
-            x=ex,
-            y=ey,
-            mode="lines",
-            name=name,
-            legendgroup=name,
-            showlegend=legend and inner,
-            line=dict(
-                color=line_colour,
-                width=2.5 if inner else 1.3,
-                dash=dash if inner else "dot",
-            ),
-            hoverinfo="skip",
-        )
-        if inner and fill is not None:
-            trace.update(fill="toself", fillcolor=fill)
-        fig.add_trace(trace)
+# A closest shape: its 1σ outline solid and filled, its 2σ outline dotted.
+_SHAPE_RINGS = (Outline(1.0, "solid", 2.5), Outline(2.0, "dot", 1.3))
+# The student's own hill under a closest shape: the 1σ outline dashed.
+_TRUE_RINGS = (Outline(1.0, "dash", 2.5), Outline(2.0, "dot", 1.3))
 
 
 def sandbox_panel(
@@ -142,29 +86,47 @@ def sandbox_panel(
             y=samples[:, 1],
             mode="markers",
             name="points from your hill",
-            marker=dict(color=SAMPLE_COLOUR, size=4),
+            marker=dict(color=_SAMPLE_COLOUR, size=4),
             hoverinfo="skip",
             showlegend=False,
         )
     )
     origin = np.zeros(2)
+    # The figure hides its legend; a ring "in" it carries the hill's bare name.
     if shape_cov is None:
-        _outline(fig, origin, true_cov, TRUE_COLOUR, "your hill", legend=False)
+        add_hill_outline(
+            fig,
+            origin,
+            true_cov,
+            _TRUE_COLOUR,
+            "your hill",
+            outlines=_SHAPE_RINGS,
+            showlegend=True,
+        )
     else:
         shape_cov = np.asarray(shape_cov, dtype=np.float64)
         centres = clone_centres(shape_cov, clones, extent) if clones > 1 else [origin]
         for idx, centre in enumerate(centres):
             line = colour(idx) if clones > 1 else shape_colour
-            _outline(
+            add_hill_outline(
                 fig,
                 centre,
                 shape_cov,
                 line,
                 hill_name(idx) if clones > 1 else shape_name,
+                outlines=_SHAPE_RINGS,
                 fill=rgba(line, 0.12),
-                legend=False,
+                showlegend=True,
             )
-        _outline(fig, origin, true_cov, TRUE_COLOUR, "your hill", dash="dash")
+        add_hill_outline(
+            fig,
+            origin,
+            true_cov,
+            _TRUE_COLOUR,
+            "your hill",
+            outlines=_TRUE_RINGS,
+            showlegend=True,
+        )
     if show_axes:
         values, vectors = np.linalg.eigh(true_cov)
         for rank, label in ((1, "σ1"), (0, "σ2")):

@@ -28,6 +28,7 @@ from sklearn.mixture import GaussianMixture
 from streamlit.testing.v1 import AppTest
 
 from gmm_app.shapes import figures as shapes_figures
+from gmm_app.shapes.model import clone_centres
 from gmm_app.shapes.panels import TYPES
 from gmm_core import PRESETS, GMMParams, fit, load_preset
 from gmm_core.shapes import (
@@ -345,7 +346,7 @@ def test_every_builder_makes_a_valid_plotly_figure() -> None:
 
 def test_clones_sit_side_by_side_inside_the_panel() -> None:
     cov = covariance_from_spreads(3.0, 0.4, 60)
-    centres = shapes_figures.clone_centres(cov, 3, shapes_figures.SANDBOX_EXTENT)
+    centres = clone_centres(cov, 3, shapes_figures.SANDBOX_EXTENT)
     assert np.allclose(centres[0], 0)
     gaps = np.linalg.norm(centres[1:] - centres[0], axis=1)
     assert np.all(gaps > 4 * 0.4 * 0.99)  # their 2-sigma outlines clear each other

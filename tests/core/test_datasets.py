@@ -117,3 +117,19 @@ def test_old_faithful_is_272_eruptions_with_a_source():
     assert eruptions.max() <= 5.5
     assert waiting.min() >= 40
     assert waiting.max() <= 100
+
+
+def test_standardised_data_has_mean_zero_spread_one_and_says_so() -> None:
+    data = load_preset("old_faithful")
+    for shown in (data.standardised(), data.standardised(in_names=True)):
+        np.testing.assert_allclose(shown.X.mean(axis=0), 0.0, atol=1e-12)
+        np.testing.assert_allclose(shown.X.std(axis=0), 1.0)
+        assert shown.X.shape == data.X.shape
+    noted = data.standardised()
+    assert noted.feature_names == data.feature_names
+    assert noted.notes[-1] == "Columns standardised: mean 0, spread 1."
+    named = data.standardised(in_names=True)
+    assert named.name == f"{data.name} (standardised)"
+    assert named.feature_names == tuple(
+        f"{n} (standardised)" for n in data.feature_names
+    )

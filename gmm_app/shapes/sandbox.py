@@ -1,0 +1,115 @@
+"""The shape sandbox (Streamlit): shape one hill with sliders, and see the closest
+hill each covariance type can draw, with what it loses (the KL divergence).
+
+The numbers are :mod:`gmm_core.shapes`'; the pictures
+:func:`gmm_app.shapes.figures.sandbox_panel`. A fragment: moving a slider reruns
+only the sandbox.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gmm_app.shapes.figures import sandbox_panel
+from gmm_app.shapes.model import TYPES
+from gmm_app.words import matrix, type_label
+from gmm_core.shapes import (
+    closest_covariance,
+    covariance_from_spreads,
+    kl_divergence,
+    sample_hill,
+)
+
+_SANDBOX_TEXT = {
+    "spherical": "**Spherical cannot stretch.** Its one variance is your two "
+    "averaged: the best circle.",
+    "diag": "**Diag cannot tilt.** It keeps each feature's variance and drops "
+    "the tilt.",
+    "full": "**Full takes your hill as it is**: any stretch, any tilt.",
+    "tied": "**Tied takes your hill too, but forces every hill to share it**: "
+    "here, three clones.",
+}
+_SANDBOX_FORMULA = {
+    "spherical": r"\tfrac{\operatorname{tr}\Sigma}{D}\,I",
+    "diag": r"\operatorname{diag}(\Sigma)",
+    "full": r"\Sigma",
+    "tied": r"\Sigma \text{ for every hill}",
+}
+_SANDBOX_SAMPLES = 300
+
+
+@st.fragment
+def shape_sandbox() -> None:
+    """Sliders for one hill's spreads and tilt; the closest shape of each type."""
+    controls, yours, numbers = st.columns([1, 1, 1.3], gap="medium")
+    with controls:
+        sigma1 = st.slider(
+            "σ1: spread along the hill's long axis",
+            0.3,
+            3.0,
+            2.5,
+            0.1,
+            key="cs_sigma1",
+        )
+        sigma2 = st.slider("σ2: spread across it", 0.3, 3.0, 0.8, 0.1, key="cs_sigma2")
+        tilt = st.slider(
+            "Tilt (degrees)",
+            -90,
+            90,
+            30,
+            5,
+            key="cs_tilt",
+            help="Angle of the σ1 axis from the horizontal.",
+        )
+    true_cov = covariance_from_spreads(sigma1, sigma2, tilt)
+    samples = sample_hill(true_cov, _SANDBOX_SAMPLES, seed=0)
+    with yours:
+        st.plotly_chart(
+            sandbox_panel(true_cov, None, samples, show_axes=True, height=280),
+            key="cs_sandbox_yours",
+            config={"displayModeBar": False},
+        )
+    with numbers:
+        st.markdown("**Your hill's covariance**")
+        st.latex(rf"\Sigma = {matrix(true_cov)}")
+        st.caption(
+            "The closest shape each type can take is what that type would fit to "
+            "endless data drawn from your hill (its maximum-likelihood fit). "
+            "*Lost* is the KL divergence: the log-likelihood per point the type "
+            "gives away, on average, by not being your hill."
+        )
+    cols = st.columns(4, gap="small")
+    for col, ctype in zip(cols, TYPES, strict=True):
+        closest = closest_covariance(true_cov, ctype)  # type: ignore[arg-type]
+        lost = kl_divergence(true_cov, closest)
+        with col:
+            st.markdown(f"**{type_label(ctype)}**")
+            st.plotly_chart(
+                sandbox_panel(
+                    true_cov,
+                    closest,
+                    samples,
+                    clones=3 if ctype == "tied" else 1,
+                    shape_colour="#0072B2",
+                    shape_name=ctype,
+                    height=260,
+                ),
+                key=f"cs_sandbox_{ctype}",
+                config={"displayModeBar": False},
+            )
+            st.latex(
+                rf"\begin{{aligned}} S &= {_SANDBOX_FORMULA[ctype]} \\"
+                rf" &= {matrix(closest)} \end{{aligned}}"
+            )
+            st.markdown(_SANDBOX_TEXT[ctype] + " " + _loss_words(ctype, lost))
+
+
+def _loss_words(covariance_type: str, lost: float) -> str:
+    """How much the closest shape loses, in words."""
+    if lost >= 5e-4:
+        return f"Lost: **{lost:.3f} nats per point**."
+    why = {
+        "spherical": " (your hill is round)",
+        "diag": " (your hill is not tilted)",
+    }.get(covariance_type, "")
+    return f"Lost: **nothing**{why}."
