@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import string
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -81,12 +82,39 @@ def plural(n: int, word: str, *, show_n: bool = True) -> str:
     return f"{n} {noun}" if show_n else noun
 
 
-def hill_names(hills: tuple[int, ...] | list[int]) -> str:
-    """Hills in a sentence: "hill A", "hill A and hill C", "hill A, B... and D"."""
-    names = [hill_name(k) for k in hills]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+def and_list(items: Sequence[str]) -> str:
+    """Items in a sentence: "a", "a and b", "a, b and c"."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def hill_names(hills: Sequence[int]) -> str:
+    """Hills in a sentence.
+
+    "hill A", "hill A and hill C", "hill A, hill B and hill C".
+    """
+    return and_list([hill_name(k) for k in hills])
+
+
+def island_name(k: int) -> str:
+    """K-Means cluster ``k`` as the lessons call it: island A, island B, ..."""
+    return "island" + hill_name(k).removeprefix("hill")
+
+
+def point_text(point: np.ndarray | Sequence[float]) -> str:
+    """A point or a vector for a caption or a table: "(1.23, -0.5)".
+
+    Parameters
+    ----------
+    point : array-like of shape (D,)
+
+    Returns
+    -------
+    str
+    """
+    return "(" + ", ".join(f"{a:.3g}" for a in np.atleast_1d(point)) + ")"
 
 
 def milliseconds(seconds: float) -> str:

@@ -26,6 +26,7 @@ from gmm_app.shell import state
 from gmm_app.shell.widgets import k_input, projection_picker, seed_input
 from gmm_app.words import (
     COVARIANCE_PICTURES,
+    and_list,
     hill_names,
     md_escape,
     milliseconds,
@@ -244,9 +245,8 @@ def _winners(scores: dict[str, float], *, lower: bool = True) -> list[str]:
     return [t for t in TYPES if t in scores and sign * scores[t] <= best + slack]
 
 
-def _bold_list(types: list[str]) -> str:
-    words = [f"**{t}**" for t in types]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+def _bold(types: list[str]) -> list[str]:
+    return [f"**{t}**" for t in types]
 
 
 def comparison_table(data: Dataset, fits: dict[str, TypeFit | str]) -> None:
@@ -313,10 +313,11 @@ def comparison_table(data: Dataset, fits: dict[str, TypeFit | str]) -> None:
         if len(by_bic) > 1
         else f" ({COVARIANCE_PICTURES[best_bic]})"
     )
-    words = f"BIC prefers {_bold_list(by_bic)}{same}"
+    words = f"BIC prefers {and_list(_bold(by_bic))}{same}"
     if by_aic != by_bic:
         words += (
-            f"; AIC, which charges less per parameter, prefers {_bold_list(by_aic)}"
+            f"; AIC, which charges less per parameter, prefers "
+            f"{and_list(_bold(by_aic))}"
         )
     highest = _winners(
         {t: f.criteria.log_likelihood for t, f in usable.items()}, lower=False

@@ -21,13 +21,8 @@ from gmm_app.plotting.builder import (
 )
 from gmm_app.plotting.geometry import DRAW_LIMIT, Projection, drawn_points
 from gmm_app.plotting.layers import WIDE_OUTLINE, add_hill_outline, add_hill_tops
-from gmm_app.words import hill_name
+from gmm_app.words import hill_name, island_name
 from gmm_core import GMMParams
-
-
-def _island_name(k: int) -> str:
-    """K-Means cluster ``k`` as the lesson calls it: island A, island B, ..."""
-    return "island" + hill_name(k).removeprefix("hill")
 
 
 def log_likelihood_chart(
@@ -211,7 +206,7 @@ def kmeans_map(
                     x=xy[mine, 0],
                     y=xy[mine, 1],
                     mode="markers",
-                    name=_island_name(k),
+                    name=island_name(k),
                     marker=dict(color=colour(k), symbol=marker(k), size=6),
                     hoverinfo="skip",
                 )
@@ -220,7 +215,7 @@ def kmeans_map(
         fig,
         centers,
         name="centres",
-        names=[_island_name(k) for k in range(k_count)],
+        names=[island_name(k) for k in range(k_count)],
         size=16,
         outlined=False,
         showlegend=False,

@@ -5,12 +5,11 @@ last E- or M-step, why the trace ended, and the hills' parameters as plain text.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
 
 from gmm_app.stepper.model import View
-from gmm_app.words import hill_name, hill_title, plural
+from gmm_app.words import hill_name, hill_names, hill_title, plural, point_text
 from gmm_core import EMStep, GMMParams
 
 
@@ -114,7 +113,7 @@ def stop_message(step: EMStep, tol: float, max_iter: int) -> str:
             "stopped changing."
         )
     if step.stop_reason == "collapsed":
-        names = ", ".join(hill_name(k) for k in step.collapsed)
+        names = hill_names(step.collapsed)
         return (
             f"**Stopped: {names} collapsed** at iteration {step.iteration}. A hill "
             "squeezed onto a single point (or a line) has no width, so its density and "
@@ -130,20 +129,6 @@ def stop_message(step: EMStep, tol: float, max_iter: int) -> str:
 
 ###############################################################################
 # Points and parameters in plain text
-
-
-def point_text(point: np.ndarray | Sequence[float]) -> str:
-    """A point or a vector for a caption or a table: "(1.23, -0.5)".
-
-    Parameters
-    ----------
-    point : array-like of shape (D,)
-
-    Returns
-    -------
-    str
-    """
-    return "(" + ", ".join(f"{a:.3g}" for a in np.atleast_1d(point)) + ")"
 
 
 def _matrix_text(m: np.ndarray) -> str:

@@ -17,7 +17,7 @@ from gmm_app.stepper.figures import log_likelihood_chart, responsibility_heatmap
 from gmm_app.stepper.model import View, data_spread, first_dip, hills_stacked
 from gmm_app.stepper.narration import narrate, parameter_rows, stop_message
 from gmm_app.stepper.settings import GUESS_WORDS, Settings
-from gmm_app.words import aligned, hill_name, hill_title
+from gmm_app.words import aligned, hill_name, hill_names, hill_title
 from gmm_core import Dataset, EMStep
 
 
@@ -54,7 +54,7 @@ def loop_and_narration(
             trace[-1].stop_reason or "", st.warning
         )(message)
     if view.step.emptied:
-        names = ", ".join(hill_name(k) for k in view.step.emptied)
+        names = hill_names(view.step.emptied)
         st.warning(
             f"Almost no point belongs to {names}: no point gives it any "
             "responsibility, so it cannot move. Try fewer hills or another seed."

@@ -18,8 +18,7 @@ from gmm_app.shell import state
 from gmm_app.shell.widgets import k_input, seed_input
 from gmm_app.stepper.caches import em_trace
 from gmm_app.stepper.model import clicked_point
-from gmm_app.stepper.narration import point_text
-from gmm_app.words import hill_name, md_escape, tiny, type_label
+from gmm_app.words import hill_name, md_escape, point_text, tiny, type_label
 from gmm_core import COVARIANCE_TYPES, Dataset, EMStep, FogmapError
 from gmm_core.init import from_means
 
