@@ -48,19 +48,42 @@ def fog_sentence(resp_row: np.ndarray, min_share: float = 0.005) -> str:
     resp_row : ndarray of shape (K,)
         One point's responsibilities.
     min_share : float
-        Shares below this are left out.
+        Shares below this are left out (except the largest).
 
     Returns
     -------
     str
     """
-    order = np.argsort(resp_row)[::-1]
-    parts = [
-        f"{resp_row[k]:.0%} {hill_name(int(k))}"
-        for k in order
-        if resp_row[k] >= min_share or k == order[0]
-    ]
-    return ", ".join(parts)
+    return fog_sentences(np.asarray(resp_row)[None, :], min_share)[0]
+
+
+def fog_sentences(probs: np.ndarray, min_share: float = 0.005) -> list[str]:
+    """Every point's soft assignment in words, one sentence per row.
+
+    Parameters
+    ----------
+    probs : ndarray of shape (N, K)
+    min_share : float
+        Shares below this are left out (except the largest).
+
+    Returns
+    -------
+    list of str, length N
+        "72% hill A, 25% hill B, 3% hill C".
+    """
+    order = np.argsort(probs, axis=1)[:, ::-1]
+    ranked = np.take_along_axis(probs, order, axis=1)
+    names = [hill_name(k) for k in range(probs.shape[1])]
+    out = []
+    for values, hills in zip(ranked.tolist(), order.tolist(), strict=True):
+        parts = [f"{values[0]:.0%} {names[hills[0]]}"]
+        parts += [
+            f"{v:.0%} {names[h]}"
+            for v, h in zip(values[1:], hills[1:], strict=True)
+            if v >= min_share
+        ]
+        out.append(", ".join(parts))
+    return out
 
 
 def md_escape(text: str) -> str:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gmm_app.explorer import panels as ui
+from gmm_app.explorer import hills_panels, limits_panels, map_panels, panels, settings
 from gmm_app.shell.sidebar import EXPLORER_FIT_LIMIT, page_data, render_sidebar
 
 st.set_page_config(page_title="Fog explorer · Fogmap", page_icon="🌫️", layout="wide")
@@ -15,43 +15,43 @@ st.caption(
     "hill. Same data, same K, side by side."
 )
 data = page_data(active, EXPLORER_FIT_LIMIT)
-ui.limit_note()
+limits_panels.limit_note()
 
-ui.read_url()
-settings = ui.settings_panel(data)
-analysis = ui.fit_or_explain(data, settings)
+settings.read_url()
+chosen = settings.settings_panel(data)
+analysis = settings.fit_or_explain(data, chosen)
 
 if analysis is not None:
-    maps = ui.maps_for(data, settings)
+    maps = settings.maps_for(data, chosen)
 
     st.subheader("Clear day against fog")
-    fog = ui.fog_controls(analysis, maps)
-    ui.fog_summary(data, analysis, fog)
-    ui.comparison_panels(data, analysis, maps, fog)
-    ui.diagnostics(data, analysis, settings)
-    ui.dbscan_section(data, fog)
+    fog = panels.fog_controls(analysis, maps)
+    panels.fog_summary(data, analysis, fog)
+    panels.comparison_panels(data, analysis, maps, fog)
+    panels.diagnostics(data, analysis)
+    panels.dbscan_section(data, fog)
 
     st.subheader("The map behind the points")
-    background = ui.background_picker()
+    background = map_panels.background_picker()
     left, right = st.columns([3, 2], gap="medium")
     with right:
-        outliers = ui.outlier_panel(data, analysis)
+        outliers = map_panels.outlier_panel(data, analysis)
     with left:
-        selected = ui.main_map(analysis, maps, fog, outliers, background)
+        selected = map_panels.main_map(analysis, maps, fog, outliers, background)
     st.markdown("**Soft assignments, point by point**")
-    ui.selection_panel(data, analysis, fog, outliers, selected)
-    ui.export_panel(active, analysis, outliers)
+    map_panels.selection_panel(data, analysis, fog, outliers, selected)
+    map_panels.export_panel(active, analysis, outliers)
 
     st.subheader("The smoothie recipe")
-    ui.recipe(data, analysis)
+    hills_panels.recipe(data, analysis)
 
     st.subheader("The hills")
-    ui.hills_section(data, analysis, maps, fog)
+    hills_panels.hills_section(data, analysis, maps, fog)
 
-    ui.write_url(settings, fog.level)
+    settings.write_url(chosen, fog.level)
 
 st.subheader("When to use which")
-ui.comparison_table(data, analysis, settings)
+limits_panels.comparison_table(data, analysis, chosen)
 
 st.subheader("Where Gaussian hills go wrong")
-ui.limits_section()
+limits_panels.limits_section()

@@ -1,0 +1,116 @@
+"""The smoothie recipe and the hills themselves (Streamlit).
+
+The mixing weights as a bar and in words, then the mixture density as a 3-D
+landscape or a contour map (bell curves and bands for one feature).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from gmm_app.explorer.figures_charts import hills_contour, hills_surface, recipe_bar
+from gmm_app.explorer.model import Analysis, temper
+from gmm_app.explorer.model_maps import ViewMaps
+from gmm_app.explorer.model_tables import recipe_sentence
+from gmm_app.explorer.panels import Fog
+from gmm_app.plotting.fog import fog_curves, responsibility_bands
+from gmm_app.shell import state
+from gmm_app.words import hill_name
+from gmm_core import Dataset
+
+
+def recipe(data: Dataset, an: Analysis) -> None:
+    """The smoothie recipe: the mixing weights as a bar and in words."""
+    k = an.n_components
+    weights = an.params.weights
+    islands = np.bincount(an.kmeans_labels, minlength=k) / data.n_samples
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st.plotly_chart(
+            recipe_bar(weights, islands),
+            key="fx_recipe",
+            config={"displayModeBar": False},
+        )
+    with right:
+        st.markdown(f"**The recipe:** {recipe_sentence(weights)}.")
+        average = temper(an.log_prob, 1.0).mean(axis=0)
+        st.markdown(
+            "Blend the hills in these proportions and you get the density of the "
+            "data. A mixing weight is a soft count: the average of every point's "
+            f"P(hill), e.g. {hill_name(0)}'s average is {average[0]:.1%} against "
+            f"a weight of {weights[0]:.1%}. K-Means only counts the points on "
+            "each island (second bar)."
+        )
+
+
+def hills_section(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> None:
+    """The mixture density as hills: 3-D or contours; bell curves for 1-D data."""
+    params = an.params
+    if maps.strip or maps.surface is None:
+        st.plotly_chart(
+            fog_curves(data.X, params, data.feature_names[0]), key="fx_curves"
+        )
+        st.plotly_chart(responsibility_bands(data.X, params), key="fx_bands")
+        st.caption(
+            "Dashed: each hill's bell curve, scaled by its weight. Black: their sum, "
+            "the mixture's density. Below: each hill's share P(hill | x) along the "
+            "axis, the GMM's own fog."
+        )
+        return
+    style = (
+        state.shared_widget(
+            st.segmented_control,
+            "Draw the hills as",
+            ["surface", "contour"],
+            default="surface",
+            format_func={"surface": "3-D landscape", "contour": "contour map"}.get,
+            key="fx_hills_view",
+        )
+        or "surface"
+    )
+    assert maps.surface_xs is not None and maps.surface_ys is not None
+    if style == "surface":
+        if maps.equal_aspect:
+            wx = float(maps.surface_xs[-1] - maps.surface_xs[0])
+            wy = float(maps.surface_ys[-1] - maps.surface_ys[0])
+            aspect = (1.0, wy / wx) if wx >= wy else (wx / wy, 1.0)
+        else:
+            aspect = (1.0, 1.0)
+        fig = hills_surface(
+            maps.surface_xs,
+            maps.surface_ys,
+            maps.surface,
+            fog.view.titles,
+            maps.means_xy,
+            maps.top_heights
+            if maps.top_heights is not None
+            else np.zeros(an.n_components),
+            points_xy=maps.xy if maps.point_heights is not None else None,
+            point_heights=maps.point_heights,
+            point_labels=an.labels,
+            aspect=aspect,
+        )
+        st.plotly_chart(fig, key="fx_hills_3d")
+        st.caption(
+            "The mixture density p(x) = Σ weight × bell, drawn as a landscape: each "
+            "Gaussian is a hill, and the fog of the other panels is what you see "
+            "from down in the valleys. Drag to turn it."
+            + (
+                " The points stand on the surface at their own density."
+                if maps.point_heights is not None
+                else " This is a slice through the middle of the data."
+            )
+        )
+    else:
+        st.plotly_chart(
+            hills_contour(
+                maps.surface_xs,
+                maps.surface_ys,
+                maps.surface,
+                fog.view,
+                an.labels,
+                maps.means_xy,
+            ),
+            key="fx_hills_contour",
+        )
