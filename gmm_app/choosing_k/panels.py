@@ -22,6 +22,7 @@ from gmm_app.choosing_k.model import (
 )
 from gmm_app.choosing_k.sweeps import run_sweep
 from gmm_app.choosing_k.verdict import collapsed_words, razor_words, verdict
+from gmm_app.plotting.events import as_int, customdata_rows
 from gmm_app.plotting.fog import fog_curves, fog_map
 from gmm_app.shell import state
 from gmm_app.shell.widgets import projection_picker
@@ -69,19 +70,10 @@ def _clicked(event: object) -> tuple[int, int] | None:
     Line traces carry ``customdata`` = [K, panel index]; Plotly hands a row back
     as a list, or as a dict keyed by column number.
     """
-    try:
-        points = event["selection"]["points"]  # type: ignore[index]
-    except (KeyError, TypeError):
-        return None
-    for point in points or []:
-        custom = point.get("customdata")
-        if isinstance(custom, dict):
-            custom = [custom.get("0"), custom.get("1")]
-        if isinstance(custom, list | tuple) and len(custom) >= 2:
-            try:
-                return int(custom[0]), int(custom[1])
-            except (TypeError, ValueError):
-                continue
+    for row in customdata_rows(event):
+        k, panel = (as_int(v) for v in [*row, None][:2])
+        if k is not None and panel is not None:
+            return k, panel
     return None
 
 

@@ -4,9 +4,9 @@ Numbers (no Streamlit, no Plotly; numpy, scipy, scikit-learn, pandas,
 :mod:`gmm_core`, :mod:`gmm_app.words` and the numpy-only
 :mod:`gmm_app.plotting.geometry`):
 
-``model``           tempering (the fog), matching islands to hills, the outlier cut, both fits
-                    (K-Means and the GMM: :class:`Analysis`), DBSCAN, what can go
-                    wrong with a fit (few samples, needles)
+``model``           tempering (the fog), matching islands to hills, the outlier
+                    cut, both fits (K-Means and the GMM: :class:`Analysis`),
+                    DBSCAN, what can go wrong with a fit (few samples, needles)
 ``model_maps``      the plane drawn and the grids behind the maps (:class:`ViewMaps`)
 ``model_tables``    words and tables: whole percents, the recipe sentence, the
                     selection, the soft table, the CSV export

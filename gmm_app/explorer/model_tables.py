@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from gmm_app.explorer.model import Analysis
+from gmm_app.plotting.events import as_int, customdata_rows
 from gmm_app.words import hill_name, island_name
 from gmm_core import Dataset, GMMParams, soft_assignment_table
 from gmm_core.mixture import e_step
@@ -84,25 +85,8 @@ def selected_points(event: object, n_points: int) -> np.ndarray:
     ndarray of int, shape (M,)
         Sorted, without repeats.
     """
-    selection = getattr(event, "selection", None)
-    if selection is None and isinstance(event, dict):
-        selection = event.get("selection")
-    points = (selection or {}).get("points", []) if selection is not None else []
-    found = set()
-    for point in points or []:
-        data = point.get("customdata") if isinstance(point, dict) else None
-        if isinstance(data, dict):
-            first = data.get("0", next(iter(data.values()), None))
-        elif isinstance(data, list | tuple):
-            first = data[0] if data else None
-        else:
-            first = data
-        try:
-            index = int(first)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            continue
-        if 0 <= index < n_points:
-            found.add(index)
+    rows = (as_int(row[0]) for row in customdata_rows(event))
+    found = {i for i in rows if i is not None and 0 <= i < n_points}
     return np.array(sorted(found), dtype=int)
 
 

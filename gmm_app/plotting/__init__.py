@@ -7,6 +7,7 @@
 ``fog``       the fog map and the 1-D fog curves and responsibility bands (Home, the
               explorer, the stepper, Covariance shapes and Choosing K draw them)
 ``loop``      the surveyor's loop diagram (Home and the stepper)
+``events``    what a student clicked or selected on a chart (its ``customdata``)
 
 May import :mod:`gmm_app.words` and :mod:`gmm_core`; never Streamlit, the shell or a
 lesson.

@@ -20,6 +20,7 @@ from typing import Literal
 
 import numpy as np
 
+from gmm_app.plotting.events import as_int, customdata_rows
 from gmm_core import EMStep, GMMParams, KMeansStep, Restart, responsibilities
 from gmm_core.init import initialize, loneliest_point
 
@@ -221,21 +222,8 @@ def clicked_point(event: object) -> int | None:
     -------
     int or None
     """
-    points = event.selection.points if event else []  # type: ignore[attr-defined]
-    if not points:
-        return None
-    data = points[0].get("customdata")
-    if data is None:
-        return None
-    if isinstance(data, dict):  # a typed-array row comes back as {"0": ..., "1": ...}
-        first = data.get("0", next(iter(data.values()), None))
-    elif isinstance(data, list | tuple):
-        first = data[0] if data else None
-    else:
-        first = data
-    if first is None:
-        return None
-    return int(first)
+    rows = customdata_rows(event)
+    return as_int(rows[0][0]) if rows else None
 
 
 ###############################################################################
