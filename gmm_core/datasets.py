@@ -186,7 +186,7 @@ def _overlapping(n: int, seed: int) -> Dataset:
 
 def _elongated(n: int, seed: int) -> Dataset:
     # Three stripes stacked across their short axis, with spreads 1.5, 0.5 and 1.0
-    # across it and three times that along it; then rotated and standardized.
+    # across it and three times that along it; then rotated and standardised.
     # Spaced so that a full-covariance GMM separates them from any start while
     # K-Means, which wants round clusters, cuts across them.
     short = [1.5, 0.5, 1.0]

@@ -23,11 +23,11 @@ class KMeansStep:
     iteration : int
         0 when points are first assigned to the initial centers.
     centers : ndarray of shape (K, D)
-        The centers the points were assigned to.
+        The centres the points were assigned to.
     labels : ndarray of shape (N,)
-        Index of each point's nearest center.
+        Index of each point's nearest centre.
     inertia : float
-        Sum of squared distances of the points to their centers.
+        Sum of squared distances of the points to their centres.
     converged : bool
         True when no label changed since the step before.
     """
@@ -40,7 +40,7 @@ class KMeansStep:
 
 
 def assign(X: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, float]:
-    """Nearest center of every point and the inertia.
+    """Nearest centre of every point and the inertia.
 
     Parameters
     ----------
@@ -62,7 +62,7 @@ def assign(X: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, float]:
 def update_centers(
     X: np.ndarray, labels: np.ndarray, centers: np.ndarray
 ) -> np.ndarray:
-    """Lloyd's update: each center moves to the mean of its points.
+    """Lloyd's update: each centre moves to the mean of its points.
 
     Empty clusters are handled as scikit-learn's Lloyd does: each takes the point
     farthest from its own center (unless every point sits on its center); a
@@ -73,7 +73,7 @@ def update_centers(
     X : ndarray of shape (N, D)
     labels : ndarray of shape (N,)
     centers : ndarray of shape (K, D)
-        The centers ``labels`` were computed from.
+        The centres ``labels`` were computed from.
 
     Returns
     -------
@@ -119,7 +119,7 @@ def kmeans_steps(
     Yields
     ------
     KMeansStep
-        Iteration 0 assigns the points to the initial centers; each later one
+        Iteration 0 assigns the points to the initial centres; each later one
         moves the centers to their points' means and assigns again. The last
         step has ``converged=True`` when no label changed.
     """
