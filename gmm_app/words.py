@@ -4,7 +4,7 @@ Hill names, covariance-type labels, counts with plurals, milliseconds, numbers f
 text and for LaTeX, the fog sentence and Markdown-safe text. A lesson that needs a
 new way to say a number adds it here, so two pages never say the same thing two ways.
 
-Imports: numpy only.
+Imports: numpy, and :func:`gmm_core.errors.plural` (core messages count too).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import string
 from collections.abc import Sequence
 
 import numpy as np
+
+from gmm_core.errors import plural as plural  # the one home: messages need it too
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 _LN10 = math.log(10.0)
@@ -94,15 +96,6 @@ def md_escape(text: str) -> str:
 def type_label(covariance_type: str) -> str:
     """ "spherical: perfect domes", "full: any hill" and so on."""
     return f"{covariance_type}: {COVARIANCE_PICTURES[covariance_type]}"
-
-
-def plural(n: int, word: str, *, show_n: bool = True) -> str:
-    """A count and its noun: "1 hill", "3 hills", "1 mean coordinate".
-
-    With ``show_n=False`` only the noun, in the form the count needs: "hills".
-    """
-    noun = word if n == 1 else f"{word}s"
-    return f"{n} {noun}" if show_n else noun
 
 
 def and_list(items: Sequence[str]) -> str:

@@ -12,6 +12,16 @@ class FogmapError(ValueError):
     """
 
 
+def plural(n: int, word: str, *, show_n: bool = True) -> str:
+    """A count and its noun: "1 hill", "3 hills", "1,204 rows".
+
+    With ``show_n=False`` only the noun, in the form the count needs: "hills".
+    The one way Fogmap counts things in words (``gmm_app.words`` re-exports it).
+    """
+    noun = word if n == 1 else f"{word}s"
+    return f"{n:,} {noun}" if show_n else noun
+
+
 def check_data(X: np.ndarray) -> np.ndarray:
     """Check that ``X`` is a non-empty 2-D array of finite numbers.
 

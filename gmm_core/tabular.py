@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from gmm_core.datasets import Dataset
-from gmm_core.errors import FogmapError
+from gmm_core.errors import FogmapError, plural
 
 MAX_BYTES = 50 * 1024 * 1024
 # Squares and sums of squares of larger numbers overflow 64-bit floats.
@@ -43,10 +43,6 @@ _SAVE_AS_CSV = (
     "upload that."
 )
 _RAGGED = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def _refuse_binary(data: bytes, name: str) -> None:
@@ -182,7 +178,7 @@ def _parse(text: str, name: str) -> tuple[pd.DataFrame, list[str], int]:
                 f"one value per column, separated by {_DELIMITER_NAMES[sep]}."
             )
         notes.append(
-            f"Skipped {_plural(len(ragged), 'row')} with more fields than the header "
+            f"Skipped {plural(len(ragged), 'row')} with more fields than the header "
             f"(the first at line {line}: {saw} fields, not {expected})."
         )
     if sep != ",":
@@ -304,7 +300,7 @@ def _drop_unusable_rows(
     parts = [f"{int(mask.sum()):,} with {why}" for mask, why in reasons if mask.any()]
     if parts:
         dropped = int((~keep).sum())
-        notes.append(f"Dropped {_plural(dropped, 'row')}: " + ", ".join(parts) + ".")
+        notes.append(f"Dropped {plural(dropped, 'row')}: " + ", ".join(parts) + ".")
     return keep
 
 
@@ -394,7 +390,7 @@ def read_table(data: bytes, name: str) -> Dataset:
         )
     if len(table) < 2:
         raise FogmapError(
-            f"{name} has {_plural(len(table), 'usable row')} of numbers; Fogmap "
+            f"{name} has {plural(len(table), 'usable row')} of numbers; Fogmap "
             "needs at least 2. Rows with gaps or text in a number column are not used."
         )
     rows = frame[keep].copy()

@@ -74,13 +74,22 @@ def click_button(page: Page, key: str) -> None:
     websocket (the page must have been opened with ``open_page``), then for the
     page to settle.
     """
+    _click_and_wait(page, page.locator(f".st-key-{key}").get_by_role("button").first)
+
+
+def flip_toggle(page: Page, key: str) -> None:
+    """Click the toggle or checkbox with widget key ``key`` and wait for the rerun
+    (the same wait as :func:`click_button`)."""
+    _click_and_wait(page, page.locator(f".st-key-{key} label").first)
+
+
+def _click_and_wait(page: Page, target: Locator) -> None:
     socket = getattr(page, "streamlit_socket", None)
     assert socket is not None and not socket.is_closed(), "open it with open_page"
-    button = page.locator(f".st-key-{key}").get_by_role("button").first
     with socket.expect_event(
         "framereceived", predicate=_finishes_a_run, timeout=30_000
     ):
-        button.click()
+        target.click()
     wait_idle(page)
 
 

@@ -11,6 +11,7 @@ from streamlit_page import (
     STEPPER,
     choose,
     click_button,
+    flip_toggle,
     hover_marker,
     hovered_point,
     live_frame,
@@ -229,8 +230,7 @@ def test_live_charts_look_like_streamlits_own(page: Page, app_url: str) -> None:
     template Streamlit gives a real st.plotly_chart: a Streamlit upgrade that
     changes its charts' look fails here rather than leaving the stepper odd."""
     open_page(page, f"{app_url}{STEPPER}")
-    page.locator(".st-key-em_gallery_show label").first.click()
-    wait_idle(page)
+    flip_toggle(page, "em_gallery_show")
     expect(plotly_chart(page, "em_gallery")).to_be_visible()
     read = """(chart) => {
         const t = chart.layout.template.layout;
