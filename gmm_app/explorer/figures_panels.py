@@ -7,6 +7,8 @@ point is; and DBSCAN's crowds and stragglers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -27,6 +29,32 @@ from gmm_app.explorer.figures import (
 from gmm_app.plotting.builder import FigureBuilder, colour, marker
 from gmm_app.plotting.layers import THIN_OUTLINES, add_hill_tops, add_hills
 from gmm_app.words import hill_name, island_name
+
+
+def _add_groups(
+    fig: FigureBuilder,
+    view: MapView,
+    labels: np.ndarray,
+    k_count: int,
+    name_of: Callable[[int], str],
+    prefix_of: Callable[[int], str] = lambda k: "",
+) -> None:
+    """One point trace per hard group (island or hill), named with its size."""
+    for k in range(k_count):
+        idx = np.flatnonzero(labels == k)
+        fig.add_trace(
+            point_trace(
+                view,
+                idx,
+                name=f"{name_of(k)} ({len(idx)})",
+                prefix=prefix_of(k),
+                first=k,
+                marker_style=dict(
+                    color=colour(k), symbol=marker(k), size=7, line=dict(width=0)
+                ),
+                legendgroup=str(k),
+            )
+        )
 
 
 def islands_panel(
@@ -63,21 +91,14 @@ def islands_panel(
     if labels_grid is not None:
         add_regions(fig, view, labels_grid, k_count)
     add_borders(fig, view, margins, name="K-Means borders (straight)")
-    for k in range(k_count):
-        idx = np.flatnonzero(labels == k)
-        fig.add_trace(
-            point_trace(
-                view,
-                idx,
-                name=f"{island_name(k)} ({len(idx)})",
-                prefix=f"<b>{island_name(k)}</b>: 100% (K-Means)<br>the fog says ",
-                first=k,
-                marker_style=dict(
-                    color=colour(k), symbol=marker(k), size=7, line=dict(width=0)
-                ),
-                legendgroup=str(k),
-            )
-        )
+    _add_groups(
+        fig,
+        view,
+        labels,
+        k_count,
+        island_name,
+        lambda k: f"<b>{island_name(k)}</b>: 100% (K-Means)<br>the fog says ",
+    )
     add_hill_tops(
         fig,
         strip_centres(view, centres_xy),
@@ -131,21 +152,7 @@ def hills_panel(
     if labels_grid is not None:
         add_regions(fig, view, labels_grid, k_count)
     add_borders(fig, view, margins, name="GMM borders (curved)")
-    for k in range(k_count):
-        idx = np.flatnonzero(labels == k)
-        fig.add_trace(
-            point_trace(
-                view,
-                idx,
-                name=f"{hill_name(k)} ({len(idx)})",
-                prefix="",
-                first=k,
-                marker_style=dict(
-                    color=colour(k), symbol=marker(k), size=7, line=dict(width=0)
-                ),
-                legendgroup=str(k),
-            )
-        )
+    _add_groups(fig, view, labels, k_count, hill_name)
     if not view.strip:
         add_hills(fig, means_xy, covs_xy, outlines=THIN_OUTLINES)
     add_hill_tops(
