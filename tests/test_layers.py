@@ -10,6 +10,9 @@ reach Streamlit through a module it imports.
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -233,3 +236,40 @@ def test_no_app_module_outgrows_a_screenful_of_files(module: str) -> None:
     assert lines <= MAX_LINES, (
         f"{module} has {lines} lines; split it by concern (ARCHITECTURE.md)"
     )
+
+
+def _loads(modules: list[str]) -> list[str]:
+    """Which of Streamlit and Plotly importing ``modules`` loads, in a fresh Python."""
+    check = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "print(' '.join(m for m in ('streamlit', 'plotly') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", check],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_the_numbers_and_words_load_no_drawing_library_when_run() -> None:
+    """The same rules, checked by running the imports (what a static read of the
+    source could miss, such as an import made by code that runs at import time)."""
+    models = [
+        m
+        for m in _app_modules()
+        if (_lesson_of(m) and _leaf(m).startswith("model")) or m == "gmm_app.words"
+    ]
+    assert _loads(models) == []
+    pure = [
+        m
+        for m in _app_modules()
+        if (_lesson_of(m) and _leaf(m).startswith(STREAMLIT_FREE))
+        or m.startswith("gmm_app.plotting")
+    ]
+    assert "streamlit" not in _loads(pure)

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -207,23 +204,3 @@ def test_the_razor_prices_the_next_hill_with_the_cores_penalties() -> None:
     assert "the fit improves by 4.0" in words
     assert f"cost {bic_penalty(extra, 100):,.1f} under BIC" in words
     assert f"and {aic_penalty(extra):,.1f} under AIC (not worth it either)" in words
-
-
-def test_the_models_import_neither_streamlit_nor_plotly() -> None:
-    check = (
-        "import sys\n"
-        "import gmm_app.choosing_k.model, gmm_app.choosing_k.verdict\n"
-        "import gmm_app.shapes.model\n"
-        "loaded = [m for m in ('streamlit', 'plotly') if m in sys.modules]\n"
-        "assert not loaded, loaded\n"
-    )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", check],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
