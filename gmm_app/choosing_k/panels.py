@@ -153,10 +153,9 @@ def criteria_panel(
     )
 
 
-def _pick_changed() -> None:
-    ctype = st.session_state.get(
-        "ck_pick_type", (st.session_state.get(_PICK) or ("",))[0]
-    )
+def _pick_changed(drawn_type: str) -> None:
+    # With one type there is no type picker: K goes with the type drawn.
+    ctype = st.session_state.get("ck_pick_type", drawn_type)
     st.session_state[_PICK] = (ctype, st.session_state["ck_pick_k"])
 
 
@@ -193,6 +192,7 @@ def _pickers(
         ),
         key="ck_pick_k",
         on_change=_pick_changed,
+        args=(ctype,),
         help="Or click a point on the chart.",
     )
 
