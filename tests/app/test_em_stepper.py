@@ -6,6 +6,7 @@ the narration, the buttons, the charts, the worked-out equations and the URL.
 
 from __future__ import annotations
 
+import io
 import re
 
 import numpy as np
@@ -16,6 +17,7 @@ from apptest_helpers import (
     assert_finite_figure,
     chart_keys,
     click,
+    decoded,
     figure_by_key,
     latex_lines,
     narration,
@@ -35,6 +37,10 @@ from gmm_core import (
     responsibilities,
 )
 
+# The starting means and widths the collapse lab places (session state).
+CHOSEN = "fog.em_chosen_means"
+WIDTHS = "fog.em_chosen_widths"
+
 # What the page runs with when nothing is changed (stepper_ui.settings_panel).
 DEFAULTS = dict(
     n_components=3, covariance_type="full", init="k-means++", seed=0, reg_covar=1e-6
@@ -47,18 +53,62 @@ def at() -> AppTest:
     return open_stepper()
 
 
-def core_trace(covariance_type: str = "full") -> tuple[np.ndarray, list[EMStep]]:
-    """The default data and the default trace, recomputed with gmm_core alone."""
-    X = load_preset("blobs", 300, 0).X
+def core_trace(
+    covariance_type: str = "full",
+    *,
+    dataset: str = "blobs",
+    n_components: int = DEFAULTS["n_components"],
+    method: str = "k-means++",
+    seed: int = 0,
+    tol: float = 1e-3,
+) -> tuple[np.ndarray, list[EMStep]]:
+    """A preset's data and its trace, recomputed with gmm_core alone (by default
+    the page's default data and trace; each argument is one setting changed).
+    """
+    X = load_preset(dataset).X
     start = initialize(
         X,
-        DEFAULTS["n_components"],
-        method="k-means++",
+        n_components,
+        method=method,
         covariance_type=covariance_type,
         reg_covar=1e-6,
-        seed=0,
+        seed=seed,
     )
-    return X, list(em_steps(X, start, reg_covar=1e-6, tol=1e-3, max_iter=100))
+    return X, list(em_steps(X, start, reg_covar=1e-6, tol=tol, max_iter=100))
+
+
+def hill_tops(at: AppTest) -> np.ndarray:
+    """Where the map draws the hill tops (the means), shape (K, 2)."""
+    tops = [
+        t
+        for t in figure_by_key(at, "em_map")["data"]
+        if t.get("name") == "hill tops (means)"
+    ]
+    assert len(tops) == 1
+    return np.column_stack([decoded(tops[0]["x"]), decoded(tops[0]["y"])])
+
+
+def assert_says_why_it_stopped(at: AppTest, last: EMStep, max_iter: int = 100) -> None:
+    """One stop message, of the kind and with the words ``last`` calls for: a
+    success that counts the iterations when EM converged, a warning that names the
+    maximum when it ran out of iterations.
+    """
+    successes = [el.value for el in at.success]
+    warnings = [el.value for el in at.warning]
+    if last.stop_reason == "converged":
+        n = last.iteration
+        assert not warnings
+        assert len(successes) == 1
+        assert successes[0].startswith(
+            f"**Converged** after {n} iteration{'s' if n != 1 else ''}:"
+        )
+    else:
+        assert last.stop_reason == "max_iter"
+        assert not successes
+        assert len(warnings) == 1
+        assert warnings[0].startswith(
+            f"**Stopped at the maximum of {max_iter} iterations**"
+        )
 
 
 def assert_page_is_clean(at: AppTest) -> None:
@@ -313,18 +363,18 @@ def test_a_point_number_too_big_for_new_data_does_not_break(at: AppTest) -> None
 
 
 @pytest.mark.parametrize(
-    ("kind", "key", "value"),
+    ("kind", "key", "value", "changed"),
     [
-        ("number_input", "n_components", 4),
-        ("selectbox", "covariance_type", "tied"),
-        ("selectbox", "em_init", "kmeans"),
-        ("number_input", "seed", 5),
-        ("select_slider", "em_tol", 1e-4),
-        ("selectbox", "dataset", "moons"),
+        ("number_input", "n_components", 4, {"n_components": 4}),
+        ("selectbox", "covariance_type", "tied", {"covariance_type": "tied"}),
+        ("selectbox", "em_init", "kmeans", {"method": "kmeans"}),
+        ("number_input", "seed", 5, {"seed": 5}),
+        ("select_slider", "em_tol", 1e-2, {"tol": 1e-2}),
+        ("selectbox", "dataset", "moons", {"dataset": "moons"}),
     ],
 )
 def test_changing_a_setting_starts_again_from_the_guess(
-    at: AppTest, kind: str, key: str, value: object
+    at: AppTest, kind: str, key: str, value: object, changed: dict
 ) -> None:
     click(at, "em_next", times=3)
     getattr(at, kind)(key=key).set_value(value).run()
@@ -333,9 +383,41 @@ def test_changing_a_setting_starts_again_from_the_guess(
     assert narration(at).startswith("**The guess.**")
     notes = [i.value for i in at.info]
     assert any(n.startswith("The settings changed") for n in notes)
+    # The guess is the core's with that one setting changed, not the old one.
+    X, trace = core_trace(**changed)
+    _, old = core_trace()
+    guess = trace[0].params
+    np.testing.assert_allclose(hill_tops(at), guess.means, atol=1e-9)
+    table = at.table[0].value
+    assert list(table["weight"]) == [f"{w:.1%}" for w in guess.weights]
+    if key == "n_components":
+        assert list(table.index) == ["hill A", "hill B", "hill C", "hill D"]
+    elif key == "covariance_type":  # one shape, shared by every hill
+        assert all(c.startswith("shared [") for c in table["covariance"])
+    elif key == "em_init":
+        assert "placed where k-means puts its centres" in narration(at)
+        assert not np.allclose(guess.means, old[0].params.means)
+    elif key == "seed":
+        assert not np.allclose(guess.means, old[0].params.means)
+    elif key == "em_tol":
+        notes_on_chart = figure_by_key(at, "em_loglik")["layout"]["annotations"]
+        assert [a["text"] for a in notes_on_chart] == [
+            "EM stops when a step gains less than tol = 0.01"
+        ]
+    else:
+        assert "Two moons · 300 points" in active_data_line(at)
+        points = [t for t in figure_by_key(at, "em_map")["data"] if "x" in t]
+        drawn = np.concatenate([decoded(t["x"]) for t in points])
+        assert np.isin(X[:, 0], drawn).all()
+        assert not np.isin(load_preset("blobs").X[:, 0], drawn).any()
     # The note is said once; the next step does not repeat it.
     click(at, "em_next")
     assert not [i for i in at.info if i.value.startswith("The settings changed")]
+    # EM runs on from there: it ends where the core's run with that setting ends.
+    click(at, "em_run_end")
+    assert at.session_state[POSITION] == 2 * (len(trace) - 1)
+    np.testing.assert_allclose(hill_tops(at), trace[-1].params.means, atol=1e-9)
+    assert_says_why_it_stopped(at, trace[-1])
 
 
 def test_a_link_opens_the_same_view() -> None:
@@ -452,11 +534,27 @@ def test_collapse_on_an_outlier_is_explained(at: AppTest) -> None:
     assert at.button(key="em_next").disabled
     for figure in plotly_figures(at):
         assert_finite_figure(figure)
-    # Raising reg_covar is the cure the message names: no collapse any more.
+    # Raising reg_covar is the cure the message names: no collapse any more. EM
+    # from the lab's start (hill A on the outlier) now runs as the core's does and
+    # says why it stopped: on these points, out of iterations.
+    means = np.array(at.session_state[CHOSEN])
+    assert means[0].tolist() == [30.0, 30.0]
     at.select_slider(key="em_reg_covar").set_value(1e-6).run()
     click(at, "em_run_end")
     assert not at.error
-    assert at.success or at.warning
+    X = np.loadtxt(io.BytesIO(outlier_csv()), delimiter=",", skiprows=1)
+    start = initialize(
+        X,
+        len(means),
+        method="given",
+        means=means,
+        widths=np.array(at.session_state[WIDTHS]),
+        reg_covar=1e-6,
+    )
+    trace = list(em_steps(X, start, reg_covar=1e-6, tol=1e-6, max_iter=100))
+    assert trace[-1].stop_reason == "max_iter"
+    assert at.session_state[POSITION] == 2 * (len(trace) - 1)
+    assert_says_why_it_stopped(at, trace[-1])
 
 
 def test_collapse_lab_collapses_on_the_default_data(at: AppTest) -> None:
@@ -479,7 +577,9 @@ def test_every_preset_steps_to_the_end(at: AppTest, key: str) -> None:
     assert_page_is_clean(at)
     click(at, "em_run_end")
     assert_page_is_clean(at)
-    assert at.success or at.warning  # why it stopped
+    _, trace = core_trace(dataset=key)
+    assert at.session_state[POSITION] == 2 * (len(trace) - 1)
+    assert_says_why_it_stopped(at, trace[-1])
     keys = chart_keys(at)
     if data.n_features == 1:
         assert "em_map" not in keys
