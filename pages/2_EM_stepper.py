@@ -63,8 +63,9 @@ if trace is not None:
         st.subheader("K-Means in lockstep: the same start on a clear day")
         experiments.kmeans_lockstep(data, view, trace, projection)
         write_url(settings, position)
-        if controls.is_playing() != timer_on:
-            st.rerun()  # the whole page: start or stop the fragment's timer
+        playing = controls.is_playing()
+        if playing != timer_on or (playing and controls.tick_seconds() != tick):
+            st.rerun()  # the whole page: start, stop or retime the fragment's timer
 
     stepper()
 

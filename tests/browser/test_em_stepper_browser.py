@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import time
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -223,6 +225,41 @@ def test_play_keeps_stepping_until_paused(page: Page, app_url: str) -> None:
     expect(page).to_have_url(re.compile(rf"[?&]em_step={paused_at + 1}(&|$)"))
     expect(page.locator(EXCEPTION)).to_have_count(0)
     assert real_errors(page.console_errors) == []  # type: ignore[attr-defined]
+
+
+def _step_gaps(page: Page, gaps: int, timeout: float = 20.0) -> list[float]:
+    """Seconds between the next ``gaps`` + 1 half-steps that play shows (the URL
+    follows the position)."""
+    times: list[float] = []
+    last, start = page.url, time.monotonic()
+    while len(times) <= gaps:
+        assert time.monotonic() - start < timeout, f"play stalled: {times}"
+        page.wait_for_timeout(20)
+        if page.url != last:
+            last = page.url
+            times.append(time.monotonic())
+    return [b - a for a, b in itertools.pairwise(times)]
+
+
+def test_changing_the_speed_while_playing_changes_the_pace(
+    page: Page, app_url: str
+) -> None:
+    """Speed sits with the step controls, inside the part of the page a tick
+    reruns: a new speed must retime the ticks at once, not after Pause and Play."""
+    # Overlapping hills: EM takes many half-steps, enough to time both speeds.
+    open_page(page, f"{app_url}{STEPPER}?dataset=overlapping&n_samples=300")
+    click_button(page, "em_play")
+    normal = sorted(_step_gaps(page, 3))[1]
+    speed = page.locator(".st-key-em_speed input[type=range]")
+    speed.focus()
+    speed.press("ArrowLeft")  # normal -> slow (1.5 s a half-step)
+    _step_gaps(page, 1)  # the tick that was already under way
+    slow = sorted(_step_gaps(page, 3))[1]
+    # Busy machines only lengthen ticks, so a pace that did not change can pass
+    # here by luck, but a working one never fails.
+    assert normal < 1.2 < slow, (normal, slow)
+    click_button(page, "em_play")
+    expect(page.locator(EXCEPTION)).to_have_count(0)
 
 
 def test_live_charts_look_like_streamlits_own(page: Page, app_url: str) -> None:
