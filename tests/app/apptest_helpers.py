@@ -5,10 +5,15 @@ from __future__ import annotations
 import base64
 import json
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.mixture import GaussianMixture
 from streamlit.testing.v1 import AppTest
+
+from gmm_core import GMMParams, initialize
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -162,3 +167,59 @@ def assert_finite_figure(figure: dict) -> None:
             name = trace.get("name")
             assert None not in values, f"{name} has a missing {axis}"
             assert all(math.isfinite(v) for v in values), f"{name}: {axis} not finite"
+
+
+def sklearn_from_the_same_starts(
+    X: np.ndarray,
+    k: int,
+    covariance_type: str,
+    *,
+    n_init: int = 3,
+    seed: int = 0,
+    reg_covar: float = 1e-6,
+    tol: float = 1e-3,
+    max_iter: int = 100,
+) -> GaussianMixture:
+    """scikit-learn's own EM from the page's K-Means starts: the best restart.
+
+    Restart i is scikit-learn's GaussianMixture fitted from Fogmap's K-Means guess
+    of seed ``seed + i`` (weights_init, means_init, precisions_init) with the
+    page's tol, max_iter and reg_covar; the best has the highest log-likelihood.
+    Fogmap keeps the parameters of the first step that improved by less than tol
+    (docs/ARCHITECTURE.md); scikit-learn takes one more M-step after that test.
+    So a restart that converged is refitted without tol for that one M-step fewer
+    (n_iter_ - 1 steps): the parameters a student is shown.
+    """
+
+    def sklearn_fit(start: GMMParams, tol: float, max_iter: int) -> GaussianMixture:
+        gm = GaussianMixture(
+            k,
+            covariance_type=covariance_type,
+            weights_init=start.weights,
+            means_init=start.means,
+            precisions_init=start.precisions,
+            reg_covar=reg_covar,
+            tol=tol,
+            max_iter=max_iter,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return gm.fit(X)
+
+    best: GaussianMixture | None = None
+    for i in range(n_init):
+        start = initialize(
+            X,
+            k,
+            method="kmeans",
+            covariance_type=covariance_type,
+            reg_covar=reg_covar,
+            seed=seed + i,
+        )
+        gm = sklearn_fit(start, tol, max_iter)
+        if gm.converged_:
+            gm = sklearn_fit(start, 0.0, gm.n_iter_ - 1)
+        if best is None or gm.score(X) > best.score(X):
+            best = gm
+    assert best is not None
+    return best

@@ -22,15 +22,15 @@ from apptest_helpers import (
     figure_by_key,
     latex_lines,
     plotly_figures,
+    sklearn_from_the_same_starts,
     upload_csv,
 )
-from sklearn.mixture import GaussianMixture
 from streamlit.testing.v1 import AppTest
 
 from gmm_app.shapes import figures as shapes_figures
 from gmm_app.shapes.model import clone_centres
 from gmm_app.shapes.panels import TYPES
-from gmm_core import PRESETS, GMMParams, fit, load_preset
+from gmm_core import PRESETS, fit, load_preset
 from gmm_core.shapes import (
     closest_covariance,
     covariance_from_spreads,
@@ -85,16 +85,6 @@ def assert_page_is_sound(at: AppTest) -> list[dict]:
     return figures
 
 
-def sklearn_model(params: GMMParams) -> GaussianMixture:
-    """A scikit-learn mixture holding exactly these fitted parameters."""
-    gm = GaussianMixture(params.n_components, covariance_type=params.covariance_type)
-    gm.weights_ = params.weights
-    gm.means_ = params.means
-    gm.covariances_ = params.covariances
-    gm.precisions_cholesky_ = params.precisions_cholesky
-    return gm
-
-
 def comparison_table(at: AppTest):
     tables = [df.value for df in at.dataframe if "BIC" in df.value.columns]
     assert len(tables) == 1
@@ -126,7 +116,8 @@ def panel_scores(at: AppTest) -> list[dict[str, float]]:
 
 
 def assert_numbers_equal_sklearns(at: AppTest, X: np.ndarray, k: int = 3) -> None:
-    """Table, formulas and panel lines against scikit-learn on the same fits."""
+    """Table, formulas and panel lines against scikit-learn's fits from the same
+    starts (:func:`sklearn_from_the_same_starts`)."""
     table = comparison_table(at)
     assert len(table) == 4
     counts = shown_counts(at)
@@ -134,10 +125,7 @@ def assert_numbers_equal_sklearns(at: AppTest, X: np.ndarray, k: int = 3) -> Non
     assert len(counts) == len(scores) == 4
     for i, ctype in enumerate(TYPES):
         row = table[table["covariance type"].str.startswith(ctype + ":")].iloc[0]
-        params = fit(
-            X, k, covariance_type=ctype, init="kmeans", n_init=3, seed=0
-        ).params
-        gm = sklearn_model(params)
+        gm = sklearn_from_the_same_starts(X, k, ctype)
         n_params = gm._n_parameters()
         lnl = float(gm.score(X)) * X.shape[0]
         assert row["free parameters"] == n_params == counts[i]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from apptest_helpers import ROOT, active_data_line, assert_finite_figure, plotly_figures
 from streamlit.testing.v1 import AppTest
@@ -29,14 +31,21 @@ def test_sidebar_links_home_and_only_pages_that_exist(home: AppTest) -> None:
         assert link.proto.page_script_hash
 
 
+def unescaped(text: str) -> str:
+    """Markdown as the student reads it (backslash escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
 @pytest.mark.parametrize("key", list(PRESETS))
 def test_every_preset_draws_a_fog_map_without_nan(home: AppTest, key: str) -> None:
     home.selectbox(key="dataset").set_value(key).run()
     assert not home.exception
     assert not home.error
     data = load_preset(key)
-    assert PRESETS[key].name.split(" ")[0] in active_data_line(home) or data.name
-    assert f"{data.n_samples:,} points" in active_data_line(home)
+    line = unescaped(active_data_line(home))
+    assert PRESETS[key].name.split(" ")[0] in line
+    assert f"**Active data:** {data.name} · " in line
+    assert f"{data.n_samples:,} points" in line
     fog_map = plotly_figures(home)[0]
     assert_finite_figure(fog_map)
     names = [t.get("name", "") for t in fog_map["data"]]

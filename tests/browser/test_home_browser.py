@@ -9,6 +9,7 @@ from streamlit_page import (
     choose,
     expect_a_chart,
     open_page,
+    plotly_chart,
     real_errors,
     wait_idle,
 )
@@ -32,12 +33,21 @@ def test_choosing_a_dataset_redraws_and_goes_in_the_url(
     page: Page, app_url: str
 ) -> None:
     open_page(page, app_url)
+    fog_map = plotly_chart(page, "home_map")
+    markers = fog_map.locator(".scatterlayer .points path")
+    # The default data: 300 well-separated blobs in x and y, and 3 hill tops.
+    expect(fog_map.locator(".g-xtitle")).to_have_text("x")
+    expect(markers).to_have_count(300 + 3)
     choose(page, "dataset", "Old Faithful")
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_text("Old Faithful eruptions · 272 points")).to_be_visible()
     expect(
         page.get_by_text("Old Faithful eruptions: 2 hills found by EM")
     ).to_be_visible()
+    # The map redrew: Old Faithful's axes, its 272 eruptions and 2 hill tops.
+    expect(fog_map.locator(".g-xtitle")).to_have_text("eruption length (min)")
+    expect(fog_map.locator(".g-ytitle")).to_have_text("wait until next (min)")
+    expect(markers).to_have_count(272 + 2)
     assert "dataset=old_faithful" in page.url
     # The link reopens the same data in a new session.
     other = page.context.new_page()

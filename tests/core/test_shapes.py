@@ -60,11 +60,28 @@ def test_an_untilted_oval_loses_nothing_to_diag() -> None:
     assert kl_divergence(oval, closest_covariance(oval, "spherical")) > 0.1
 
 
+# Free parameters of K = 3 hills in D = 2, written out: the covariances, then
+# K * D = 6 means and K - 1 = 2 free weights.
+IRIS_COUNTS = {
+    "full": 3 * 3 + 6 + 2,  # K * D(D+1)/2
+    "tied": 3 + 6 + 2,  # D(D+1)/2, shared
+    "diag": 3 * 2 + 6 + 2,  # K * D
+    "spherical": 3 + 6 + 2,  # K
+}
+
+
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_parameter_count_matches_the_fitted_mixture(covariance_type: str) -> None:
     X = load_preset("iris").X
     params = fit(X, 3, covariance_type=covariance_type, seed=0).params
-    assert parameter_count(3, 2, covariance_type).total == n_parameters(params)
+    sklearn_count = (
+        GaussianMixture(3, covariance_type=covariance_type, random_state=0)
+        .fit(X)
+        ._n_parameters()
+    )
+    count = parameter_count(3, 2, covariance_type)
+    assert count.total == n_parameters(params) == sklearn_count
+    assert count.total == IRIS_COUNTS[covariance_type]
 
 
 ###############################################################################
