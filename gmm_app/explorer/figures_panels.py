@@ -30,6 +30,11 @@ from gmm_app.plotting.builder import FigureBuilder, colour, marker
 from gmm_app.plotting.layers import THIN_OUTLINES, add_hill_tops, add_hills
 from gmm_app.words import hill_name, island_name
 
+# DBSCAN's core points and the points on a cluster's edge: sizes far enough apart
+# to see ("big markers are core points", the panel's caption says).
+CORE_SIZE = 10
+EDGE_SIZE = 5
+
 
 def _add_groups(
     fig: FigureBuilder,
@@ -421,7 +426,7 @@ def dbscan_panel(
                 marker_style=dict(
                     color=colour(c),
                     symbol=marker(c),
-                    size=np.where(core[idx], 8, 6),
+                    size=np.where(core[idx], CORE_SIZE, EDGE_SIZE),
                     opacity=1.0,
                     line=dict(width=0),
                 ),
@@ -436,7 +441,12 @@ def dbscan_panel(
                 name=f"noise ({len(noise)})",
                 prefix="<b>noise</b>: too few neighbours within eps<br>the fog says ",
                 marker_style=dict(
-                    color=NOISE_COLOUR, symbol="x-thin", size=9, line=dict(width=2)
+                    color=NOISE_COLOUR,
+                    symbol="x-thin",
+                    size=9,
+                    # A thin cross is drawn by its line alone: without this
+                    # colour Plotly draws it near-black.
+                    line=dict(width=2, color=NOISE_COLOUR),
                 ),
             )
         )

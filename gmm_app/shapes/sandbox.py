@@ -8,6 +8,7 @@ only the sandbox.
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from gmm_app.shapes.figures import sandbox_panel
@@ -36,6 +37,9 @@ _SANDBOX_FORMULA = {
     "tied": r"\Sigma \text{ for every hill}",
 }
 _SANDBOX_SAMPLES = 300
+# Entries this small next to the matrix's largest are floating-point noise (a
+# tilt of 90° leaves off-diagonals of about 1e-16): shown as 0.
+_NOISE = 1e-9
 
 
 @st.fragment
@@ -71,7 +75,7 @@ def shape_sandbox() -> None:
         )
     with numbers:
         st.markdown("**Your hill's covariance**")
-        st.latex(rf"\Sigma = {matrix(true_cov)}")
+        st.latex(rf"\Sigma = {matrix(_shown(true_cov))}")
         st.caption(
             "The closest shape each type can take is what that type would fit to "
             "endless data drawn from your hill (its maximum-likelihood fit). "
@@ -99,9 +103,21 @@ def shape_sandbox() -> None:
             )
             st.latex(
                 rf"\begin{{aligned}} S &= {_SANDBOX_FORMULA[ctype]} \\"
-                rf" &= {matrix(closest)} \end{{aligned}}"
+                rf" &= {matrix(_shown(closest))} \end{{aligned}}"
             )
             st.markdown(_SANDBOX_TEXT[ctype] + " " + _loss_words(ctype, lost))
+
+
+def _shown(m: np.ndarray) -> np.ndarray:
+    """``m`` as shown: entries that are zero up to floating-point noise are 0.
+
+    Without this a tilt of 90° shows off-diagonals like 3.44 × 10⁻¹⁶, which read
+    as a real (if tiny) tilt and are too wide for the matrix's column.
+    """
+    m = np.array(m, dtype=float)
+    scale = float(np.max(np.abs(m), initial=0.0))
+    m[np.abs(m) <= _NOISE * scale] = 0.0
+    return m
 
 
 def _loss_words(covariance_type: str, lost: float) -> str:

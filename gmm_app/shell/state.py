@@ -13,8 +13,13 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from gmm_app.words import md_escape
+
 T = TypeVar("T")
 PREFIX = "fog."
+# URL values a reader could not use, waiting to be named in a note once the page
+# knows what it shows instead: {URL parameter: the text the link carried}.
+_UNREAD = PREFIX + "url_unread"
 
 
 def plain_key(widget_key: str) -> str:
@@ -76,7 +81,33 @@ def shared_widget(
         *args, key=key, on_change=_copy_to_plain, args=(key, on_change), **kwargs
     )
     st.session_state[plain] = value
+    _note_unread(key, kwargs.get("format_func", str)(value))
     return value
+
+
+def _note_unread(name: str, shown: object | None) -> None:
+    """Say once that the link's ``name`` was not understood, and what is shown.
+
+    Parameters
+    ----------
+    name : str
+        The URL parameter (and widget key).
+    shown : object or None
+        What the page shows instead (None: the value is left out).
+    """
+    unread = st.session_state.get(_UNREAD)
+    if not unread or name not in unread:
+        return
+    text = unread.pop(name)
+    instead = "leaving it out" if shown is None else f"showing {shown}"
+    st.toast(
+        md_escape(
+            f"The link asked for {name} = {text}, which Fogmap does not know; "
+            f"{instead}."
+        ),
+        icon=":material/link_off:",
+        duration="long",
+    )
 
 
 def int_param(low: int, high: int) -> Callable[[str], int | None]:
@@ -121,12 +152,18 @@ def read_url_once(scope: str, readers: dict[str, Callable[[str], Any]]) -> bool:
         value = None if text is None else read(text)
         if value is not None:
             remember(key, value)
+        elif text is not None:
+            # Named when the widget is drawn (or the URL written): then the
+            # value shown instead is known.
+            st.session_state.setdefault(_UNREAD, {})[key] = text
     return True
 
 
 def write_url(values: dict[str, object], owned: Collection[str]) -> None:
     """Make the URL carry ``values``; drop the ``owned`` names not in them."""
     for name in owned:
+        # A value the link carried that no shared widget showed: name it here.
+        _note_unread(name, values.get(name))
         if name not in values and name in st.query_params:
             del st.query_params[name]
     for name, value in values.items():
