@@ -10,7 +10,6 @@ from gmm_app.stepper.settings import (
     chosen_means,
     compute_trace,
     read_url,
-    restart_note,
     settings_panel,
     track_settings,
     write_url,
@@ -39,8 +38,6 @@ trace = (
 )
 
 if trace is not None:
-    restart_note()
-
     timer_on = controls.is_playing()
     tick = controls.tick_seconds()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gmm_app.stepper.model import clamp, n_positions, phase_of
-from gmm_app.stepper.settings import PLAYING, POSITION
+from gmm_app.stepper.settings import PLAYING, POSITION, say_restart_note
 from gmm_core import EMStep
 
 _SPEEDS = {"slow": 1.5, "normal": 0.8, "fast": 0.35}  # seconds per half-step
@@ -67,6 +67,8 @@ def _position_label(position: int) -> str:
 def controls(trace: tuple[EMStep, ...]) -> int:
     """The stepping buttons and the scrubber; returns the current position.
 
+    Above them, once, the note that the settings changed and EM started again.
+
     Parameters
     ----------
     trace : tuple of EMStep
@@ -76,6 +78,7 @@ def controls(trace: tuple[EMStep, ...]) -> int:
     int
         The half-step to show, clamped to the trace.
     """
+    say_restart_note()
     n = n_positions(trace)
     position = clamp(st.session_state.get(POSITION, 0), trace)
     st.session_state[POSITION] = position

@@ -19,6 +19,37 @@ def _sub(k: int) -> str:
     return hill_name(k).split(" ", 1)[1]
 
 
+def _log_of_shown(text: str) -> float:
+    """The natural log of a number as :func:`sci` shows it ("1.23 \\times 10^{-5}")."""
+    mantissa, _, exponent = text.partition(r" \times 10^{")
+    try:
+        value = float(mantissa)
+    except ValueError:  # \infty
+        return math.nan
+    if value <= 0:
+        return -math.inf
+    return math.log(value) + int(exponent.rstrip("}") or 0) * math.log(10)
+
+
+def _checkable_product(
+    weight: float, density_log: float, product_log: float
+) -> tuple[str, str, str]:
+    """Weight, density and their product as shown, the factors to enough digits.
+
+    The product keeps three significant digits; the factors get as many as it
+    takes (at least three) for their product, rounded the same way, to read as
+    the shown product: the line checks on a calculator.
+    """
+    product = sci_from_log(product_log)
+    for digits in range(3, 18):
+        shown_weight = sci(weight, digits)
+        shown_density = sci_from_log(density_log, digits)
+        log_shown = _log_of_shown(shown_weight) + _log_of_shown(shown_density)
+        if math.isfinite(log_shown) and sci_from_log(log_shown) == product:
+            break
+    return shown_weight, shown_density, product
+
+
 def responsibility_steps(x: np.ndarray, index: int, params: GMMParams) -> list[str]:
     """The E-step for one point, filled in.
 
@@ -51,10 +82,12 @@ def responsibility_steps(x: np.ndarray, index: int, params: GMMParams) -> list[s
     for k in range(params.n_components):
         s = _sub(k)
         density_log = float(wlp[k] - math.log(params.weights[k]))
+        weight, density, product = _checkable_product(
+            float(params.weights[k]), density_log, float(wlp[k])
+        )
         lines.append(
             rf"\pi_{s}\,\mathcal{{N}}(x_{{{i}}}\mid\mu_{s},\Sigma_{s}) = "
-            rf"{sci(params.weights[k])} \times {sci_from_log(density_log)} = "
-            rf"{sci_from_log(float(wlp[k]))}"
+            rf"{weight} \times {density} = {product}"
         )
     lines.append(rf"\text{{sum over hills}} = {sci_from_log(log_total)}")
     for k in range(params.n_components):

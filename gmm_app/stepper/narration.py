@@ -71,7 +71,12 @@ def narrate(view: View, init_name: str = "") -> str:
                 else f"{plural(n, 'point')} changed "
                 f"{'their' if n != 1 else 'its'} most likely hill."
             )
-        sure = "" if k == 1 else f" The most uncertain point is #{doubt} at {shares}."
+        if k == 1:
+            sure = ""
+        elif f"{top[doubt, 0]:.0%}" == "100%":  # even the least sure is sure
+            sure = " Every point is sure of its hill."
+        else:
+            sure = f" The most uncertain point is #{doubt} at {shares}."
         return f"**E-step {view.iteration}: who belongs where?** {moved}{sure}"
     before = view.previous_params
     assert before is not None
@@ -89,11 +94,12 @@ def narrate(view: View, init_name: str = "") -> str:
         )
     g = int(np.argmax(np.abs(grow)))
     if abs(grow[g]) >= 0.005:
-        verb = "grew" if grow[g] > 0 else "shrank"
-        sentences.append(
-            f"{hill_title(g)} {verb} from {before.weights[g]:.0%} to "
-            f"{after.weights[g]:.0%} of the data."
-        )
+        was, now = f"{before.weights[g]:.0%}", f"{after.weights[g]:.0%}"
+        if was == now:
+            sentences.append(f"{hill_title(g)} stayed at {now} of the data.")
+        else:
+            verb = "grew" if grow[g] > 0 else "shrank"
+            sentences.append(f"{hill_title(g)} {verb} from {was} to {now} of the data.")
     lls = view.log_likelihoods
     t = view.iteration
     sentences.append(

@@ -194,6 +194,9 @@ def _data_signature(data: Dataset) -> tuple:
 def track_settings(data: Dataset, settings: Settings, start: _Start | None) -> None:
     """Back to iteration 0, with a note, whenever the data or settings change.
 
+    The note is for this run only: the next run drops it. Placing the last of
+    the student's own hills restarts EM without it (they just did that).
+
     Parameters
     ----------
     data : Dataset
@@ -203,17 +206,25 @@ def track_settings(data: Dataset, settings: Settings, start: _Start | None) -> N
     """
     signature = (_data_signature(data), settings, start)
     previous = st.session_state.get(_SIGNATURE)
+    st.session_state.pop(_NOTE, None)
     if previous is not None and previous != signature:
         st.session_state[POSITION] = 0
         st.session_state[PLAYING] = False
-        st.session_state[_NOTE] = (
-            "The settings changed, so EM starts again from its guess."
-        )
+        just_placed = previous[:2] == signature[:2] and previous[2] is None
+        if not just_placed:
+            st.session_state[_NOTE] = (
+                "The settings changed, so EM starts again from its guess."
+            )
     st.session_state[_SIGNATURE] = signature
 
 
-def restart_note() -> None:
-    """Say once that EM started again, after :func:`track_settings` noticed."""
+def say_restart_note() -> None:
+    """Say once, inside the stepping fragment, that EM started again.
+
+    :func:`track_settings` sets the note on the full run where the settings
+    changed; the next step (a rerun of the fragment alone) no longer shows it. A
+    note drawn outside the fragment would stay through every step.
+    """
     note = st.session_state.pop(_NOTE, None)
     if note:
         st.info(note, icon=":material/restart_alt:")

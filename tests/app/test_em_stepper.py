@@ -669,3 +669,26 @@ def test_four_features_get_a_view_picker(at: AppTest) -> None:
     assert layout["yaxis"]["title"]["text"] == "c"
     assert at.session_state[POSITION] == 3  # another view is not another fit
     assert_page_is_clean(at)
+
+
+def test_the_restart_note_is_said_once_and_not_for_placed_hills() -> None:
+    """Issue 17: the note shows on the run the settings changed, then goes."""
+    at = open_stepper()
+    restart = "The settings changed, so EM starts again from its guess."
+
+    def notes() -> list[str]:
+        return [i.value for i in at.info if i.value == restart]
+
+    at.number_input(key="n_components").set_value(2).run()
+    assert notes() == [restart]
+    click(at, "em_next")
+    assert notes() == []
+    at.selectbox(key="em_init").set_value("given").run()
+    for k, row in enumerate([17, 120]):
+        at.session_state[f"em_place_{k}"] = {
+            "selection": {"points": [{"customdata": [row]}]}
+        }
+        at.run()
+        assert not at.exception
+        assert notes() == []
+    assert narration(at).startswith("**The guess.** 2 hills placed where you clicked")
