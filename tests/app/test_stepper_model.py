@@ -16,23 +16,15 @@ from gmm_app.words import sci_from_log
 from gmm_core import (
     GMMParams,
     Restart,
-    em_steps,
     initialize,
     kmeans_steps,
-    load_preset,
     responsibilities,
 )
 from gmm_core.mixture import weighted_log_prob
 
 
-@pytest.fixture(scope="module")
-def trace() -> tuple[np.ndarray, list]:
-    X = load_preset("blobs", 200, 0).X
-    return X, list(em_steps(X, initialize(X, 3, seed=0), max_iter=8))
-
-
-def test_e_step_equation_uses_the_cores_log_sum_exp(trace) -> None:
-    X, steps = trace
+def test_e_step_equation_uses_the_cores_log_sum_exp(blobs_trace) -> None:
+    X, steps = blobs_trace
     params = steps[1].params
     for i in (0, 17, 123):
         lines = equations.responsibility_steps(X[i], i, params)
@@ -74,8 +66,8 @@ def test_clicked_point_reads_every_customdata_shape(customdata, expected) -> Non
     assert model.clicked_point(None) is None
 
 
-def test_parameter_rows_say_each_covariance_type_its_way(trace) -> None:
-    X, _ = trace
+def test_parameter_rows_say_each_covariance_type_its_way(blobs_trace) -> None:
+    X, _ = blobs_trace
     expected = {
         "full": "[",
         "tied": "shared [",
@@ -91,8 +83,8 @@ def test_parameter_rows_say_each_covariance_type_its_way(trace) -> None:
     assert narration.point_text((1.23456, -0.5)) == "(1.23, -0.5)"
 
 
-def test_kmeans_pairs_with_em_half_steps(trace) -> None:
-    X, steps = trace
+def test_kmeans_pairs_with_em_half_steps(blobs_trace) -> None:
+    X, steps = blobs_trace
     km = tuple(kmeans_steps(X, steps[0].params.means))
     view_guess = model.view_at(X, tuple(steps), 0)
     centers, labels, caption = model.kmeans_beside(km, view_guess)
@@ -123,8 +115,8 @@ def test_restart_verdicts_rank_collapsed_runs_last() -> None:
     ]
 
 
-def test_collapse_start_puts_a_narrow_hill_on_the_loneliest_point(trace) -> None:
-    X, _ = trace
+def test_collapse_start_puts_a_narrow_hill_on_the_loneliest_point(blobs_trace) -> None:
+    X, _ = blobs_trace
     means, widths = model.collapse_start(X, 1, seed=0)
     assert len(means) == len(widths) == 2  # at least two hills
     assert widths[0] < widths[1] == 0.5

@@ -16,14 +16,8 @@ from gmm_core import COVARIANCE_TYPES, em_steps, initialize, load_preset
 from gmm_core.mixture import weighted_log_prob
 
 
-@pytest.fixture(scope="module")
-def blobs() -> tuple[np.ndarray, tuple]:
-    X = load_preset("blobs", 200, 0).X
-    return X, tuple(em_steps(X, initialize(X, 3, seed=0), max_iter=8))
-
-
-def test_a_weight_that_prints_the_same_stayed(blobs) -> None:
-    X, trace = blobs
+def test_a_weight_that_prints_the_same_stayed(blobs_trace) -> None:
+    X, trace = blobs_trace
     view = model.view_at(X, trace, 2)  # M-step 1
     same = dataclasses.replace(view.params, weights=np.array([0.434, 0.3, 0.266]))
     before = dataclasses.replace(same, weights=np.array([0.428, 0.303, 0.269]))
@@ -51,8 +45,8 @@ def _e_step(view: model.View, resp: list[list[float]]) -> str:
     )
 
 
-def test_no_uncertain_point_when_every_point_is_sure(blobs) -> None:
-    X, trace = blobs
+def test_no_uncertain_point_when_every_point_is_sure(blobs_trace) -> None:
+    X, trace = blobs_trace
     view = model.view_at(X, trace, 1)  # E-step 1
     head = (
         "**E-step 1: who belongs where?** Every point now has its shares of each hill."
