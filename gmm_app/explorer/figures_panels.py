@@ -458,4 +458,7 @@ def dbscan_panel(
         "no K, noise marked ×",
         height=height,
         y_range=strip_y(view),
+        # Past three entries (clusters and noise) a legend on top wraps into the
+        # subtitle on a laptop-wide column.
+        legend_below=n_clusters + int((labels < 0).any()) > 3,
     )
