@@ -16,7 +16,7 @@ import numpy as np
 
 from gmm_app.explorer.model import Analysis
 from gmm_app.plotting.geometry import Projection
-from gmm_core import log_normalise
+from gmm_core import score_samples
 from gmm_core.mixture import weighted_log_prob
 
 _GRID = 110  # grid cells per axis behind the 2-D maps
@@ -201,7 +201,7 @@ def map_grids(
 
         def density(points: np.ndarray) -> np.ndarray:
             """p(x) of points of shape (M, D), shape (M,)."""
-            return np.exp(log_normalise(weighted_log_prob(points, params))[0])
+            return np.exp(score_samples(points, params))
 
         gx, gy = np.meshgrid(xs, ys)
         lifted = lift(gx, gy)

@@ -81,7 +81,8 @@ def shared_widget(
         *args, key=key, on_change=_copy_to_plain, args=(key, on_change), **kwargs
     )
     st.session_state[plain] = value
-    _note_unread(key, kwargs.get("format_func", str)(value))
+    if key in st.session_state.get(_UNREAD, ()):  # formatted only when a note is due
+        _note_unread(key, kwargs.get("format_func", str)(value))
     return value
 
 
