@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gmm_app.explorer.model import Analysis
-from gmm_app.plotting.geometry import Projection
+from gmm_app.plotting.geometry import Projection, same_scale, span
 from gmm_core import score_samples
 from gmm_core.mixture import weighted_log_prob
 
@@ -129,26 +129,6 @@ def border_margins(scores: np.ndarray) -> np.ndarray:
     return np.clip(np.nan_to_num(margins, nan=0.0), -1e6, 1e6)
 
 
-def _span(values: np.ndarray, pad: float = 0.08) -> tuple[float, float]:
-    """The range of ``values`` widened by ``pad`` of its width on each side.
-
-    Parameters
-    ----------
-    values : ndarray of shape (N,)
-    pad : float
-
-    Returns
-    -------
-    (float, float)
-        Low and high; a single value gets a width of max(|value|, 1).
-    """
-    low, high = float(values.min()), float(values.max())
-    width = high - low
-    if width <= 0:
-        width = max(abs(low), 1.0)
-    return low - pad * width, high + pad * width
-
-
 def map_grids(
     X: np.ndarray, feature_names: tuple[str, ...], an: Analysis, view: str
 ) -> ViewMaps:
@@ -174,7 +154,7 @@ def map_grids(
     if projection is None:  # one feature: a strip
         rng = np.random.default_rng(0)
         xy = np.column_stack([X[:, 0], rng.uniform(0.08, 0.92, len(X))])
-        xs = np.linspace(*_span(X[:, 0], 0.04), _STRIP_GRID)
+        xs = np.linspace(*span(X[:, 0], 0.04), _STRIP_GRID)
         ys = np.array([-0.05, 1.05])
         line_lp = weighted_log_prob(xs[:, None], params)
         grid_lp = np.stack([line_lp, line_lp])
@@ -188,10 +168,9 @@ def map_grids(
         surface_xs = surface_ys = surface = top_heights = point_heights = None
     else:
         xy = projection.points(X)
-        (x0, x1), (y0, y1) = _span(xy[:, 0]), _span(xy[:, 1])
+        (x0, x1), (y0, y1) = span(xy[:, 0]), span(xy[:, 1])
         xs, ys = np.linspace(x0, x1, _GRID), np.linspace(y0, y1, _GRID)
-        ratio = (x1 - x0) / (y1 - y0)
-        equal = 1 / 3 <= ratio <= 3
+        equal = same_scale((x0, x1), (y0, y1))
         offset = projection.points(centre[None, :])[0]
 
         def lift(gx: np.ndarray, gy: np.ndarray) -> np.ndarray:

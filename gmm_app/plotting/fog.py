@@ -17,7 +17,7 @@ from gmm_app.plotting.builder import (
     marker,
     plot_text,
 )
-from gmm_app.plotting.geometry import Projection, drawn_points
+from gmm_app.plotting.geometry import AxesView, Projection, drawn_points
 from gmm_app.plotting.layers import add_hill_tops, add_hills
 from gmm_app.words import hill_name
 from gmm_core import GMMParams, responsibilities
@@ -45,6 +45,7 @@ def fog_map(
     changed: np.ndarray | None = None,
     moved_from: np.ndarray | None = None,
     height: int = 480,
+    view: AxesView | None = None,
 ) -> go.Figure:
     """Points coloured by their most likely hill, faded by doubt, with the hills.
 
@@ -66,6 +67,8 @@ def fog_map(
     moved_from : ndarray of shape (K, D), optional
         The means before the last M-step; arrows show where each moved.
     height : int
+    view : AxesView, optional
+        The axes (default: fixed to the data's extent, :meth:`AxesView.of`).
 
     Returns
     -------
@@ -176,8 +179,9 @@ def fog_map(
                 arrowcolor="#111111",
                 text="",
             )
-    fig.update_xaxes(title=plot_text(proj.titles[0]))
-    fig.update_yaxes(title=plot_text(proj.titles[1]), scaleanchor="x", scaleratio=1)
+    xaxis, yaxis = (view or AxesView.of(xy)).axes()
+    fig.update_xaxes(title=plot_text(proj.titles[0]), **xaxis)
+    fig.update_yaxes(title=plot_text(proj.titles[1]), **yaxis)
     # A fixed uirevision keeps the student's zoom and pan from step to step.
     return finish_figure(fig, height=height, uirevision="fog-map")
 

@@ -108,3 +108,93 @@ class Projection:
         """Each component's covariance seen in this plane, shape (K, 2, 2)."""
         full = params.full_covariances()
         return np.einsum("da,kde,eb->kab", self.matrix, full, self.matrix)
+
+
+# Above this ratio between the two axes' spreads, a map gives each axis its own
+# scale: on one scale Old Faithful (minutes of eruption against minutes of
+# waiting, 15x wider) is a thin line.
+SAME_SCALE_LIMIT = 3.0
+
+
+def span(values: np.ndarray, pad: float = 0.08) -> tuple[float, float]:
+    """The range of ``values`` widened by ``pad`` of its width on each side.
+
+    Parameters
+    ----------
+    values : ndarray of shape (N,)
+        Non-finite values are ignored.
+    pad : float
+
+    Returns
+    -------
+    (float, float)
+        Low and high; a single value gets a width of max(|value|, 1).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    if len(values) == 0:
+        return -1.0, 1.0
+    low, high = float(values.min()), float(values.max())
+    width = high - low
+    if width <= 0:
+        width = max(abs(low), 1.0)
+    return low - pad * width, high + pad * width
+
+
+def same_scale(x_range: tuple[float, float], y_range: tuple[float, float]) -> bool:
+    """Whether a map can draw both axes to one scale and stay readable.
+
+    Parameters
+    ----------
+    x_range, y_range : (float, float)
+
+    Returns
+    -------
+    bool
+        False when one axis spans over ``SAME_SCALE_LIMIT`` times the other.
+    """
+    ratio = (x_range[1] - x_range[0]) / (y_range[1] - y_range[0])
+    return 1 / SAME_SCALE_LIMIT <= ratio <= SAME_SCALE_LIMIT
+
+
+@dataclass(frozen=True)
+class AxesView:
+    """A map's fixed axes, chosen from the data alone.
+
+    The same data gives the same view at every step of a run, so a hill's
+    movement is never mixed with a zoom.
+
+    Attributes
+    ----------
+    x_range, y_range : (float, float)
+        The data's extent on each axis with a margin (:func:`span`).
+    same_scale : bool
+        Whether one unit is the same length on both axes (ellipses keep their
+        true shape); see :func:`same_scale`.
+    """
+
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    same_scale: bool
+
+    @classmethod
+    def of(cls, xy: np.ndarray) -> AxesView:
+        """The view of points of shape (N, 2)."""
+        xy = np.asarray(xy, dtype=np.float64)
+        x_range, y_range = span(xy[:, 0]), span(xy[:, 1])
+        return cls(x_range, y_range, same_scale(x_range, y_range))
+
+    def axes(self) -> tuple[dict, dict]:
+        """Plotly x-axis and y-axis settings that hold this view.
+
+        Returns
+        -------
+        xaxis, yaxis : dict
+            Ranges fixed; on one scale, the y axis is anchored to the x axis
+            (Plotly then widens one range to keep the squares square).
+        """
+        xaxis: dict = dict(range=list(self.x_range))
+        yaxis: dict = dict(range=list(self.y_range))
+        if self.same_scale:
+            yaxis.update(scaleanchor="x", scaleratio=1)
+        return xaxis, yaxis

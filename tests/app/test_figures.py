@@ -279,3 +279,33 @@ def test_ellipse_is_at_one_mahalanobis_distance() -> None:
     d = np.column_stack([x - 1.0, y + 1.0])
     m = np.einsum("ni,ij,nj->n", d, np.linalg.inv(cov), d)
     assert np.allclose(m, 1.0)
+
+
+def test_the_fog_map_keeps_one_view_for_the_whole_run(fitted) -> None:
+    """The guess (wide ellipses) and the last step draw on the same axes."""
+    X, steps = fitted
+    first = fog.fog_map(X, steps[0].params, None, ("x", "y")).layout
+    last_params = steps[-1].params
+    resp = responsibilities(X, last_params)
+    last = fog.fog_map(X, last_params, resp, ("x", "y")).layout
+    assert first.xaxis.range == last.xaxis.range
+    assert first.yaxis.range == last.yaxis.range
+    assert (
+        first.xaxis.range[0] <= X[:, 0].min() and X[:, 0].max() <= first.xaxis.range[1]
+    )
+    assert first.yaxis.scaleanchor == "x"
+
+
+def test_old_faithful_is_not_squashed_onto_one_scale() -> None:
+    """Eruptions (minutes) against waiting (minutes, 15x wider) get their own scales."""
+    data = load_preset("old_faithful", 272, 0)
+    params = initialize(data.X, 2, seed=0)
+    layout = fog.fog_map(data.X, params, None, data.feature_names).layout
+    assert layout.yaxis.scaleanchor is None
+    low, high = layout.xaxis.range
+    assert high - low < 5  # eruptions 1.6-5.1 min, not -30..35
+    standardised = data.standardised()
+    layout = fog.fog_map(
+        standardised.X, params, None, standardised.feature_names
+    ).layout
+    assert layout.yaxis.scaleanchor == "x"
