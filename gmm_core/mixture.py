@@ -539,6 +539,23 @@ def _squared_mahalanobis(X: np.ndarray, params: GMMParams) -> np.ndarray:
     return out
 
 
+def mahalanobis(X: np.ndarray, params: GMMParams) -> np.ndarray:
+    """How many standard deviations every point is from every hill top.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    params : GMMParams
+
+    Returns
+    -------
+    ndarray of shape (N, K)
+        sqrt((x_i - mu_k)^T Sigma_k^-1 (x_i - mu_k)).
+    """
+    squared = _squared_mahalanobis(as_2d(X, params.n_features), params)
+    return np.sqrt(np.clip(squared, 0.0, None))
+
+
 def weighted_log_prob(X: np.ndarray, params: GMMParams) -> np.ndarray:
     """log(pi_k) + log N(x_i | mu_k, Sigma_k) for every point and component.
 

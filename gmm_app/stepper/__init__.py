@@ -9,6 +9,9 @@ No Streamlit, no Plotly (numbers and words):
                  parameter table's text. Imports ``model``, ``words``, ``gmm_core``.
 ``equations``    the E- and M-step formulas filled in with the core's numbers
                  (LaTeX). Imports ``words``, ``gmm_core``.
+``predict``      predict first: which question comes before a half-step, its
+                 answer and its feedback, all from the trace. Imports ``model``,
+                 ``plotting.geometry`` (numpy only), ``words``, ``gmm_core``.
 
 Plotly, no Streamlit:
 
