@@ -15,13 +15,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Runtime dependencies only, read from pyproject.toml as dev.py reads them (the
-# test extras are left out). Their own layer: it is rebuilt only when
-# pyproject.toml changes, not on every code change.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Runtime dependencies only, at the versions the tests passed on: requirements.txt
+# pins every package with its hashes (compiled from pyproject.toml by
+# `python3 dev.py lock`; the test tools are in requirements-test.txt). Their own
+# layer: it is rebuilt only when the lock changes, not on every code change.
+COPY requirements.txt ./
+RUN pip install --require-hashes -r requirements.txt \
+    && rm requirements.txt
 
 # A non-root user with a numeric id (Kubernetes' runAsNonRoot can check a number,
 # not a name). The app writes nothing but Streamlit may look in ~/.streamlit.
