@@ -138,6 +138,36 @@ def milliseconds(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds >= 0.001 else "under 1 ms"
 
 
+def share_percent(share: float, most_decimals: int = 2) -> str:
+    """A share as a percentage with the digits that keep it honest.
+
+    Whole percents where they tell the truth ("72%"); more decimals where rounding
+    would say 0% or 100% of something that is neither ("0.04%", "99.96%"); and
+    "<0.01%" or ">99.99%" past ``most_decimals``.
+
+    Parameters
+    ----------
+    share : float
+        Between 0 and 1.
+    most_decimals : int
+
+    Returns
+    -------
+    str
+    """
+    percent = 100.0 * float(share)
+    if not math.isfinite(percent):
+        return "?%"
+    if percent <= 0.0 or percent >= 100.0:
+        return f"{min(max(percent, 0.0), 100.0):.0f}%"
+    for decimals in range(most_decimals + 1):
+        text = f"{percent:.{decimals}f}"
+        if 0.0 < float(text) < 100.0:
+            return f"{text}%"
+    edge = 10.0**-most_decimals
+    return f"<{edge:g}%" if percent < 50.0 else f">{100.0 - edge:.{most_decimals}f}%"
+
+
 def score(value: float) -> str:
     """A criterion or log-likelihood for text: one decimal, thousands grouped."""
     return f"{value:,.1f}"

@@ -43,6 +43,9 @@ class Dataset:
         matching ``X[i]``; what the export writes back.
     sample_of : int or None
         When these are a seeded subsample: how many rows the full data has.
+    unscaled : Dataset or None
+        When the features were standardised (:meth:`standardised`): the data in
+        its own units, whose names the page can still quote.
     """
 
     name: str
@@ -56,6 +59,7 @@ class Dataset:
     rows_read: int | None = None
     table: pd.DataFrame | None = None
     sample_of: int | None = None
+    unscaled: Dataset | None = None
 
     @property
     def n_samples(self) -> int:
@@ -74,32 +78,43 @@ class Dataset:
             return None
         return len(np.unique(self.labels))
 
+    @property
+    def is_standardised(self) -> bool:
+        """Whether every feature was rescaled to mean 0 and spread 1."""
+        return self.unscaled is not None
+
     def standardised(self, *, in_names: bool = False) -> Dataset:
         """This data with every feature rescaled to mean 0 and spread 1.
+
+        Standardising twice changes nothing: standardised data is returned as it is.
 
         Parameters
         ----------
         in_names : bool
             Also say so in the data's and every feature's name (for axis titles);
-            otherwise it is said once, in ``notes``.
+            it is always said in ``notes``.
 
         Returns
         -------
         Dataset
             ``X`` of the same shape (N, D), standardised with
-            :func:`gmm_core.shapes.standardise`.
+            :func:`gmm_core.shapes.standardise`; ``unscaled`` is this data.
         """
-        if in_names:
-            return replace(
-                self,
-                name=f"{self.name} (standardised)",
-                X=standardise(self.X),
-                feature_names=tuple(f"{n} (standardised)" for n in self.feature_names),
-            )
-        return replace(
+        if self.is_standardised:
+            return self
+        scaled = replace(
             self,
             X=standardise(self.X),
             notes=(*self.notes, "Columns standardised: mean 0, spread 1."),
+            unscaled=self,
+        )
+        if not in_names:
+            return scaled
+        return replace(
+            scaled,
+            name=f"{self.name} (standardised)",
+            # "waiting (min), standardised": the units named are no longer the axis's.
+            feature_names=tuple(f"{n}, standardised" for n in self.feature_names),
         )
 
 

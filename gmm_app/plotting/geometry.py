@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gmm_app.words import share_percent
 from gmm_core import GMMParams
 
 # Charts draw at most this many points (a seeded sample): more only slows the
@@ -89,15 +90,28 @@ class Projection:
 
     @classmethod
     def pca(cls, X: np.ndarray) -> Projection:
-        """The plane of the data's two principal components."""
+        """The plane of the data's two principal components.
+
+        Parameters
+        ----------
+        X : ndarray of shape (N, D)
+            The data as drawn (standardised or not): the axis titles give each
+            component's share of its total variance, as scikit-learn's
+            ``PCA.explained_variance_ratio_``, with the digits that keep a small
+            share from reading "0%" (:func:`gmm_app.words.share_percent`).
+        """
         centre = X.mean(axis=0)
         values, vectors = np.linalg.eigh(np.cov(X - centre, rowvar=False))
         order = np.argsort(values)[::-1][:2]
-        share = values[order] / values.sum()
+        total = values.sum()
+        share = np.clip(values[order], 0.0, None) / total if total > 0 else np.zeros(2)
         return cls(
             vectors[:, order],
             centre,
-            (f"PC 1 ({share[0]:.0%} of the spread)", f"PC 2 ({share[1]:.0%})"),
+            (
+                f"PC 1 ({share_percent(share[0])} of the spread)",
+                f"PC 2 ({share_percent(share[1])})",
+            ),
         )
 
     def points(self, X: np.ndarray) -> np.ndarray:

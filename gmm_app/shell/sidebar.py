@@ -10,6 +10,7 @@ from gmm_app.plotting.geometry import DRAW_LIMIT
 from gmm_app.shell import state
 from gmm_app.shell.data import preset_data
 from gmm_app.shell.navigation import available_pages
+from gmm_app.shell.widgets import scale_gap
 from gmm_app.words import md_escape
 from gmm_core import (
     PRESETS,
@@ -20,7 +21,6 @@ from gmm_core import (
     text_columns,
     with_labels,
 )
-from gmm_core.shapes import spread_ratio
 
 UPLOAD = "upload"
 _UPLOADED = "fog.upload"
@@ -37,8 +37,6 @@ STEPPER_FIT_LIMIT = 20_000
 EXPLORER_FIT_LIMIT = 20_000
 SWEEP_FIT_LIMIT = 5_000
 HOME_FIT_LIMIT = 5_000
-# Above this ratio of the widest to the narrowest column, suggest standardising.
-SCALE_WARNING = 10.0
 _NO_LABELS = "(none)"
 
 
@@ -122,9 +120,15 @@ def _on_dataset_change() -> None:
     preset = PRESETS.get(st.session_state["dataset"])
     if preset is not None and preset.default_n is not None:
         state.remember("n_samples", preset.default_n)
+    state.forget("standardise")  # each data set starts in its own units
 
 
-_DATA_URL = ("dataset", "n_samples", "data_seed")
+_DATA_URL = ("dataset", "n_samples", "data_seed", "standardise")
+
+
+def _on_off(text: str) -> bool | None:
+    """A URL reader for a switch: "1" or "true" on, "0" or "false" off."""
+    return {"1": True, "true": True, "0": False, "false": False}.get(text.lower())
 
 
 def _data_source() -> Dataset:
@@ -135,6 +139,7 @@ def _data_source() -> Dataset:
             "dataset": state.choice_param(PRESETS),
             "n_samples": state.int_param(50, 3000),
             "data_seed": state.int_param(0, 9999),
+            "standardise": _on_off,
         },
     )
     uploaded: Dataset | None = st.session_state.get(_UPLOADED)
@@ -155,10 +160,14 @@ def _data_source() -> Dataset:
         help="A preset to explore, or the file you uploaded below.",
     )
     if key == UPLOAD and uploaded is not None:
-        data = _upload_controls(uploaded)
+        data = _standardise_control(_upload_controls(uploaded), always=True)
         state.write_url({}, _DATA_URL)  # a file cannot travel in a link
     else:
-        data = _preset_controls(key)
+        raw, in_url = _preset_controls(key)
+        data = _standardise_control(raw, always=False)
+        if data.is_standardised:
+            in_url["standardise"] = 1
+        state.write_url(in_url, _DATA_URL)
     st.file_uploader(
         "Or upload a CSV of your own",
         type=["csv", "txt", "tsv"],
@@ -181,7 +190,7 @@ def _data_source() -> Dataset:
 
 
 def _upload_controls(uploaded: Dataset) -> Dataset:
-    """Known labels and standardising, for the student's own file."""
+    """Known labels, for the student's own file."""
     data = uploaded
     labels = text_columns(uploaded)
     if labels:
@@ -198,21 +207,46 @@ def _upload_controls(uploaded: Dataset) -> Dataset:
         )
         if column != _NO_LABELS:
             data = with_labels(uploaded, column)
-    ratio = spread_ratio(uploaded.X)
+    return data
+
+
+def _standardise_control(data: Dataset, *, always: bool) -> Dataset:
+    """The "Standardise the columns" switch (key ``standardise``), every page's.
+
+    Offered for every file, and for a preset whose columns spread very
+    differently (:func:`gmm_app.shell.widgets.scale_gap`): presets whose columns
+    are alike stay in their own units. Off by default.
+
+    Parameters
+    ----------
+    data : Dataset
+        The data in its own units, X of shape (N, D).
+    always : bool
+        Offer the switch even when the columns spread alike (a file).
+
+    Returns
+    -------
+    Dataset
+        ``data``, or standardised with names that say so.
+    """
+    gap = scale_gap(data)
+    if gap is None and not always:
+        return data
     scaled = state.shared_widget(
         st.toggle,
         "Standardise the columns",
         value=False,
         key="standardise",
         help="Rescale every column to mean 0 and spread 1, so a column measured "
-        "in big units does not decide the hills on its own.",
+        "in big units does not decide the distances on its own. Every page follows.",
     )
-    if ratio >= SCALE_WARNING and not scaled:
+    if gap is not None and not scaled:
         st.caption(
-            f":material/straighten: One column spreads {ratio:,.0f}× wider than "
-            "another, so the hills will follow the wide one: consider standardising."
+            f":material/straighten: *{md_escape(gap.wide)}* spreads "
+            f"{gap.ratio:,.0f}× wider than *{md_escape(gap.narrow)}*, so distances "
+            "are mostly the wide column: consider standardising."
         )
-    return data.standardised() if scaled else data
+    return data.standardised(in_names=True) if scaled else data
 
 
 def page_data(data: Dataset, fit_limit: int) -> Dataset:
@@ -235,14 +269,17 @@ def page_data(data: Dataset, fit_limit: int) -> Dataset:
         rows = f"{data.n_samples:,} of {data.rows_read:,} rows used"
     else:
         rows = f"{data.n_samples:,} points"
-    names = ", ".join(md_escape(n) for n in data.feature_names[:6])
+    own = data.unscaled or data  # named as in the file, then said to be standardised
+    names = ", ".join(md_escape(n) for n in own.feature_names[:6])
     if data.n_features > 6:
         names += f", … ({data.n_features - 6} more)"
     columns = "1 column" if data.n_features == 1 else f"{data.n_features} columns"
     text = (
-        f":material/table_chart: **Data:** {md_escape(data.name)} · {rows} · "
+        f":material/table_chart: **Data:** {md_escape(own.name)} · {rows} · "
         f"{columns}: {names}"
     )
+    if data.is_standardised:
+        text += ", each standardised (mean 0, spread 1)"
     if work is not data:
         text += (
             f". This page fits a seeded sample of {work.n_samples:,} rows so it "
@@ -255,7 +292,8 @@ def page_data(data: Dataset, fit_limit: int) -> Dataset:
     return work
 
 
-def _preset_controls(key: str) -> Dataset:
+def _preset_controls(key: str) -> tuple[Dataset, dict[str, object]]:
+    """The preset's size and seed: its data, and what the link carries of it."""
     preset = PRESETS[key]
     n_samples = None
     seed = None
@@ -285,8 +323,7 @@ def _preset_controls(key: str) -> Dataset:
         in_url["n_samples"] = n_samples
     if seed is not None:
         in_url["data_seed"] = int(seed)
-    state.write_url(in_url, _DATA_URL)
-    return preset_data(key, n_samples, int(seed or 0))
+    return preset_data(key, n_samples, int(seed or 0)), in_url
 
 
 def _describe(data: Dataset) -> None:

@@ -131,5 +131,17 @@ def test_standardised_data_has_mean_zero_spread_one_and_says_so() -> None:
     named = data.standardised(in_names=True)
     assert named.name == f"{data.name} (standardised)"
     assert named.feature_names == tuple(
-        f"{n} (standardised)" for n in data.feature_names
+        f"{n}, standardised" for n in data.feature_names
     )
+    assert named.notes[-1] == "Columns standardised: mean 0, spread 1."
+
+
+def test_standardising_twice_changes_nothing_and_keeps_the_own_units() -> None:
+    # The sidebar and Covariance shapes both standardise: on top of each other the
+    # data must stay as it was, with names said once.
+    data = load_preset("old_faithful")
+    assert not data.is_standardised and data.unscaled is None
+    once = data.standardised(in_names=True)
+    assert once.is_standardised and once.unscaled is data
+    for twice in (once.standardised(), once.standardised(in_names=True)):
+        assert twice is once
