@@ -23,7 +23,7 @@ import numpy as np
 
 from gmm_app.plotting.geometry import drawn_points
 from gmm_app.stepper.model import n_positions, phase_of
-from gmm_app.words import and_list, hill_name, hill_title, plural
+from gmm_app.words import and_list, hill_name, hill_title, plural, share_percent
 from gmm_core import EMStep, mahalanobis, responsibilities
 
 Kind = Literal["point", "move", "climb"]
@@ -291,13 +291,6 @@ def climb_question(trace: tuple[EMStep, ...], position: int) -> ClimbQuestion:
 # Feedback
 
 
-def _share(value: float) -> str:
-    """A responsibility as a percentage with the digits that tell it apart."""
-    if value >= 0.9995 or value <= 0.0005:
-        return f"{value:.2%}" if 0 < value < 1 else f"{value:.0%}"
-    return f"{value:.1%}"
-
-
 def _why_point(q: PointQuestion) -> str:
     """One sentence of why, from the E-step's own numbers."""
     a = q.answer
@@ -354,7 +347,7 @@ def point_feedback(q: PointQuestion, guess: int, sure: float | None) -> Feedback
         f"not {hill_name(guess)}."
     )
     shares = ", ".join(
-        f"{hill_name(k)} {_share(float(r))}"
+        f"{hill_name(k)} {share_percent(float(r))}"
         for k, r in sorted(enumerate(q.resp), key=lambda kr: -kr[1])
     )
     lines = [f"Its responsibilities in this E-step: {shares}.", _why_point(q)]
@@ -362,7 +355,7 @@ def point_feedback(q: PointQuestion, guess: int, sure: float | None) -> Feedback
         mine = float(q.resp[guess])
         lines.append(
             f"You were {sure:.0%} sure; the point gives {hill_name(guess)} "
-            f"{_share(mine)}. "
+            f"{share_percent(mine)}. "
             + (
                 "A soft assignment: even the winner does not get all of it."
                 if right and q.resp[a] < 0.99

@@ -15,6 +15,7 @@ from sklearn.mixture import GaussianMixture
 
 from gmm_app.stepper import predict
 from gmm_app.stepper.model import n_positions
+from gmm_app.words import share_percent
 from gmm_core import em_steps, initialize, load_preset, mahalanobis, responsibilities
 
 
@@ -114,7 +115,7 @@ def test_point_feedback_shows_the_cores_shares_and_agrees_with_sklearn(
     assert wrong.headline.startswith("Not this time")
     shares = right.lines[0]
     for k in range(3):
-        assert f"hill {'ABC'[k]} {q.resp[k]:.1%}" in shares or q.resp[k] < 0.0005
+        assert f"hill {'ABC'[k]} {share_percent(q.resp[k])}" in shares
     why = right.lines[1]
     assert f"{q.sigmas[q.answer]:.2f} standard deviations" in why
     assert f"{q.weights[q.answer]:.0%}" in why
