@@ -106,7 +106,88 @@ class FigureBuilder:
 AXIS_GRID = dict(gridcolor="#E4E7EB", zerolinecolor="#CBD2D9", linecolor="#CBD2D9")
 
 
+# Plotly's toolbar (the modebar: download PNG, zoom, ...) shows in the top right
+# corner while the mouse is over a chart. This strip along the top of a chart,
+# in pixels, is kept free for it: a legend above the plot starts below it.
+TOOLBAR_STRIP = 30
+_TITLE_STRIP = 26  # a chart title's line at the top, above the legend
+
+
+def _clear_of_the_toolbar(settings: dict[str, object]) -> None:
+    """Keep a chart's title, a legend above its plot and tick labels along its top
+    below the toolbar's strip.
+
+    A legend above the plot is placed from the plot's top edge up, so a legend of
+    two rows reached the chart's top and sat under the toolbar; a title sat in
+    the same corner. Both are placed instead from the chart's top down
+    (``yref="container"``), below the strip: the title first, then the legend,
+    which pushes the plot down as far as it needs.
+    """
+    height = settings.get("height")
+    if not isinstance(height, int | float) or height <= 0:
+        return
+    strip = float(TOOLBAR_STRIP)
+    xaxis = settings.get("xaxis")
+    if isinstance(xaxis, dict) and xaxis.get("side") == "top":  # labels on top
+        margin = dict(settings.get("margin") or {})  # type: ignore[call-overload]
+        margin["t"] = max(float(margin.get("t", 40)), strip + _TITLE_STRIP)
+        settings["margin"] = margin
+    title = settings.get("title")
+    if isinstance(title, str):
+        title = {"text": title}
+    if isinstance(title, dict) and title.get("text"):
+        subtitle = title.get("subtitle")
+        tall = _TITLE_STRIP + (_TITLE_STRIP if isinstance(subtitle, dict) else 0)
+        settings["title"] = {
+            **title,
+            "yref": "container",
+            "yanchor": "top",
+            "y": 1 - strip / height,
+        }
+        margin = dict(settings.get("margin") or {})  # type: ignore[call-overload]
+        margin["t"] = max(float(margin.get("t", 40)), strip + tall)
+        settings["margin"] = margin
+        strip += tall
+    legend = settings.get("legend")
+    if not isinstance(legend, dict) or settings.get("showlegend") is False:
+        return
+    top = 1 - strip / height
+    above_the_plot = (
+        legend.get("orientation") == "h"
+        and legend.get("yanchor") == "bottom"
+        and float(legend.get("y", 0)) >= 1.0
+        and legend.get("yref", "paper") == "paper"
+    )
+    at_the_top = (
+        legend.get("yref") == "container"
+        and legend.get("yanchor") == "top"
+        and float(legend.get("y", 0)) > top
+    )
+    if at_the_top:  # the chart's own top margin held it: lower the plot as much
+        margin = dict(settings.get("margin") or {})  # type: ignore[call-overload]
+        shift = (float(legend.get("y", 0)) - top) * height
+        margin["t"] = float(margin.get("t", 40)) + shift
+        settings["margin"] = margin
+    if above_the_plot or at_the_top:
+        settings["legend"] = {**legend, "yref": "container", "yanchor": "top", "y": top}
+
+
 def finish_figure(fig: FigureBuilder, **kwargs: object) -> go.Figure:
+    """The figure from ``fig``'s traces with Fogmap's layout, then ``kwargs``.
+
+    A legend above the plot is kept below the strip where Plotly's toolbar
+    shows (:data:`TOOLBAR_STRIP`) when the figure has a ``height``.
+
+    Parameters
+    ----------
+    fig : FigureBuilder
+    **kwargs
+        Layout settings over the defaults (``height``, ``margin``, ``legend``...).
+
+    Returns
+    -------
+    go.Figure
+    """
     settings: dict[str, object] = dict(
         font=FONT,
         paper_bgcolor="white",
@@ -119,6 +200,7 @@ def finish_figure(fig: FigureBuilder, **kwargs: object) -> go.Figure:
         annotations=fig.annotations,
     )
     settings.update(kwargs)
+    _clear_of_the_toolbar(settings)
     return go.Figure(data=fig.data, layout=settings, _validate=False)
 
 

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import atexit
 import functools
+import math
 import shutil
 import tempfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -30,7 +32,19 @@ import streamlit.components.v1 as components
 from plotly.io.json import to_json_plotly
 from plotly.offline import get_plotlyjs
 
+from gmm_app.plotting.events import as_int, customdata_rows
+
 FRONTEND = Path(__file__).parent / "frontend" / "live_chart.html"
+# Plotly's config for every live chart: the toolbar shows while the mouse is over
+# the chart (its figures keep the toolbar's corner free of the legend, see
+# gmm_app.plotting.builder.finish_figure) and keeps its download-PNG button.
+CHART_CONFIG: dict[str, object] = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": [
+        "select2d",
+        "lasso2d",
+    ],  # a live chart reports no selection
+}
 _SEEN = "fog.live_chart_seen."
 
 # The look Streamlit 1.67 gives its own Plotly charts under Fogmap's light theme
@@ -143,13 +157,86 @@ def _component() -> Any:
     return components.declare_component("live_chart", path=str(folder))
 
 
+@dataclass(frozen=True)
+class ChartClick:
+    """Where a student clicked on a live chart drawn with ``anywhere=True``.
+
+    Attributes
+    ----------
+    x, y : float or None
+        The click on the chart's axes, in the axes' units (None when only the
+        point is known).
+    row : int or None
+        The row number of the point under the click, if it was on a point.
+    """
+
+    x: float | None
+    y: float | None
+    row: int | None
+
+
+def _draw(
+    fig: go.Figure,
+    key: str,
+    clickable: bool,
+    anywhere: bool,
+    config: dict[str, object] | None,
+) -> dict | None:
+    """Send ``fig`` to the chart ``key``; a new click's value, else None."""
+    spec = fig.to_plotly_json()
+    spec["layout"].pop("template", None)  # replaced by STREAMLIT_LOOK in the frame
+    figure = to_json_plotly(spec)
+    value = _component()(
+        figure=figure,
+        template=STREAMLIT_LOOK,
+        clickable=clickable,
+        anywhere=anywhere,
+        # Shown as the chart's data-revision once drawn: tests and benches wait on it.
+        revision=zlib.crc32(figure.encode()),
+        config={**CHART_CONFIG, **(config or {})},
+        key=key,
+        default=None,
+    )
+    if not isinstance(value, dict):
+        return None
+    seen = _SEEN + key
+    stamp = value.get("click", repr(value))  # the frontend stamps every click
+    if st.session_state.get(seen) == stamp:
+        return None  # an old click, still the component's value
+    st.session_state[seen] = stamp
+    return value
+
+
+@overload
 def live_chart(
     fig: go.Figure,
     *,
     key: str,
     clickable: bool = False,
+    anywhere: Literal[False] = False,
     config: dict[str, object] | None = None,
-) -> int | None:
+) -> int | None: ...
+
+
+@overload
+def live_chart(
+    fig: go.Figure,
+    *,
+    key: str,
+    clickable: bool = False,
+    anywhere: Literal[True],
+    config: dict[str, object] | None = None,
+) -> ChartClick | None: ...
+
+
+def live_chart(
+    fig: go.Figure,
+    *,
+    key: str,
+    clickable: bool = False,
+    anywhere: bool = False,
+    config: dict[str, object] | None = None,
+) -> int | ChartClick | None:
     """Draw ``fig`` in place of this key's previous figure.
 
     Parameters
@@ -161,32 +248,32 @@ def live_chart(
         chart (reachable in the browser as ``.st-key-<key>``).
     clickable : bool
         Report clicks on points whose ``customdata`` starts with a row number.
+    anywhere : bool
+        Report a click anywhere on the plot, empty space included (Plotly's
+        ``clickanywhere``), as a :class:`ChartClick`.
     config : dict, optional
-        Plotly's config (e.g. ``{"staticPlot": True}``).
+        Plotly's config (e.g. ``{"staticPlot": True}``), over :data:`CHART_CONFIG`.
 
     Returns
     -------
-    int or None
-        The row number of a point the student just clicked, on the rerun that
-        click caused; None otherwise.
+    int, ChartClick or None
+        On the rerun a click caused: the row number of the point clicked, or
+        with ``anywhere`` where the click fell (and the point, if on one).
+        None otherwise.
     """
-    spec = fig.to_plotly_json()
-    spec["layout"].pop("template", None)  # replaced by STREAMLIT_LOOK in the frame
-    figure = to_json_plotly(spec)
-    value = _component()(
-        figure=figure,
-        template=STREAMLIT_LOOK,
-        clickable=clickable,
-        # Shown as the chart's data-revision once drawn: tests and benches wait on it.
-        revision=zlib.crc32(figure.encode()),
-        config={"displaylogo": False, **(config or {})},
-        key=key,
-        default=None,
-    )
-    if not isinstance(value, dict) or "row" not in value:
+    value = _draw(fig, key, clickable or anywhere, anywhere, config)
+    if value is None:
         return None
-    seen = _SEEN + key
-    if st.session_state.get(seen) == value.get("click"):
-        return None  # an old click, still the component's value
-    st.session_state[seen] = value.get("click")
-    return int(value["row"])
+    row = as_int(value.get("row"))
+    if not anywhere:
+        return row
+    if row is None:  # a point chosen as st.plotly_chart reports a selection
+        rows = customdata_rows(value)
+        row = as_int(rows[0][0]) if rows else None
+    try:
+        x, y = float(value["x"]), float(value["y"])
+    except (KeyError, TypeError, ValueError):
+        x = y = math.nan
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return None if row is None else ChartClick(None, None, row)
+    return ChartClick(x, y, row)

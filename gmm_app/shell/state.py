@@ -8,6 +8,7 @@ on every page.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
@@ -82,12 +83,15 @@ def shared_widget(
     )
     st.session_state[plain] = value
     if key in st.session_state.get(_UNREAD, ()):  # formatted only when a note is due
-        _note_unread(key, kwargs.get("format_func", str)(value))
+        note_unread(key, kwargs.get("format_func", str)(value))
     return value
 
 
-def _note_unread(name: str, shown: object | None) -> None:
+def note_unread(name: str, shown: object | None) -> None:
     """Say once that the link's ``name`` was not understood, and what is shown.
+
+    Does nothing unless :func:`read_url_once` (or :func:`mark_unread`) set the
+    value aside as unreadable.
 
     Parameters
     ----------
@@ -111,6 +115,15 @@ def _note_unread(name: str, shown: object | None) -> None:
     )
 
 
+def mark_unread(name: str, text: str) -> None:
+    """Set aside the link's ``name`` = ``text`` as not understood.
+
+    For a value that reads but does not fit what the page shows (e.g. three
+    means for four hills): :func:`note_unread` or :func:`write_url` then names it.
+    """
+    st.session_state.setdefault(_UNREAD, {})[name] = text
+
+
 def int_param(low: int, high: int) -> Callable[[str], int | None]:
     """A URL reader for an integer in [low, high] (None when unreadable)."""
 
@@ -126,6 +139,19 @@ def int_param(low: int, high: int) -> Callable[[str], int | None]:
 def choice_param(options: Collection[str]) -> Callable[[str], str | None]:
     """A URL reader for one of ``options`` (None otherwise)."""
     return lambda text: text if text in options else None
+
+
+def float_choice_param(options: Collection[float]) -> Callable[[str], float | None]:
+    """A URL reader for one of the numbers ``options`` ("0.01" and "1e-2" alike)."""
+
+    def read(text: str) -> float | None:
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+        return next((o for o in options if math.isclose(o, value, rel_tol=1e-9)), None)
+
+    return read
 
 
 def read_url_once(scope: str, readers: dict[str, Callable[[str], Any]]) -> bool:
@@ -156,15 +182,24 @@ def read_url_once(scope: str, readers: dict[str, Callable[[str], Any]]) -> bool:
         elif text is not None:
             # Named when the widget is drawn (or the URL written): then the
             # value shown instead is known.
-            st.session_state.setdefault(_UNREAD, {})[key] = text
+            mark_unread(key, text)
     return True
 
 
 def write_url(values: dict[str, object], owned: Collection[str]) -> None:
-    """Make the URL carry ``values``; drop the ``owned`` names not in them."""
+    """Make the URL carry ``values``; drop the ``owned`` names not in them.
+
+    Parameters
+    ----------
+    values : dict
+        URL parameter -> value (written with ``str``).
+    owned : collection of str
+        The parameters this caller writes. Only these are ever dropped: other
+        panels' parameters in the same URL are left alone.
+    """
     for name in owned:
         # A value the link carried that no shared widget showed: name it here.
-        _note_unread(name, values.get(name))
+        note_unread(name, values.get(name))
         if name not in values and name in st.query_params:
             del st.query_params[name]
     for name, value in values.items():
