@@ -6,6 +6,11 @@ Criteria follow scikit-learn's convention (lower is better):
 * AIC = -2 ln L + 2 p
 * ICL = BIC + 2 sum_i -ln max_k r_ik (BIC plus an entropy-like cost for fuzzy
   assignments, as in R's mclust, with its sign flipped to "lower is better")
+
+And when a K asks more of the data than it can give: every number of the hills'
+centres and shapes needs :data:`POINTS_PER_NUMBER` points behind it
+(:func:`points_needed`, :func:`supports`, :func:`few_sample_hills`). Choosing K
+greys out the K beyond it and the Fog explorer warns about the hills under it.
 """
 
 from __future__ import annotations
@@ -24,9 +29,15 @@ from gmm_core.mixture import (
     aic_penalty,
     as_2d,
     bic_penalty,
+    covariance_parameter_count,
     e_step,
     n_parameters,
 )
+
+# A hill's centre and shape are guesses unless at least this many points stand
+# behind every number they need (a rule of thumb: with fewer, another sample of
+# the same data would give another map).
+POINTS_PER_NUMBER = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -241,3 +252,118 @@ def best_per_setting(fits: Iterable[SweepFit]) -> dict[tuple[str, int], SweepFit
         ):
             best[key] = f
     return best
+
+
+###############################################################################
+# How many hills the data can support
+
+
+def numbers_per_hill(n_features: int, covariance_type: CovarianceType) -> int:
+    """The numbers one hill needs for its own centre and shape.
+
+    A tied covariance is shared by every hill, so only the centre counts.
+
+    Parameters
+    ----------
+    n_features : int
+        D.
+    covariance_type : {"full", "tied", "diag", "spherical"}
+
+    Returns
+    -------
+    int
+        D, plus the covariance numbers of one hill unless tied.
+    """
+    d = int(n_features)
+    if covariance_type == "tied":
+        return d
+    return d + covariance_parameter_count(1, d, covariance_type)
+
+
+def shape_numbers(
+    n_components: int, n_features: int, covariance_type: CovarianceType
+) -> int:
+    """The numbers of every hill's centre and shape: the parameters but the weights.
+
+    Parameters
+    ----------
+    n_components, n_features : int
+        K and D.
+    covariance_type : {"full", "tied", "diag", "spherical"}
+
+    Returns
+    -------
+    int
+        K·D + the covariance numbers (:func:`gmm_core.mixture.n_parameters`
+        minus the K - 1 free weights).
+    """
+    k, d = int(n_components), int(n_features)
+    return k * d + covariance_parameter_count(k, d, covariance_type)
+
+
+def points_needed(
+    n_components: int, n_features: int, covariance_type: CovarianceType
+) -> int:
+    """The fewest points that can support K hills: ``POINTS_PER_NUMBER`` per number.
+
+    For every type but tied this is K times a hill's own need, so with fewer
+    points some hill of any fit rests on fewer points than its numbers ask
+    (:func:`few_sample_hills` finds it).
+
+    Parameters
+    ----------
+    n_components, n_features : int
+        K and D.
+    covariance_type : {"full", "tied", "diag", "spherical"}
+
+    Returns
+    -------
+    int
+    """
+    return POINTS_PER_NUMBER * shape_numbers(n_components, n_features, covariance_type)
+
+
+def supports(
+    n_samples: int,
+    n_components: int,
+    n_features: int,
+    covariance_type: CovarianceType,
+) -> bool:
+    """Whether N points can support K hills of this type (:func:`points_needed`).
+
+    Parameters
+    ----------
+    n_samples : int
+        N, the points fitted.
+    n_components, n_features : int
+        K and D.
+    covariance_type : {"full", "tied", "diag", "spherical"}
+
+    Returns
+    -------
+    bool
+    """
+    return int(n_samples) >= points_needed(n_components, n_features, covariance_type)
+
+
+def few_sample_hills(params: GMMParams, n_samples: int) -> list[tuple[int, float]]:
+    """Hills resting on fewer points than ``POINTS_PER_NUMBER`` per number they need.
+
+    Parameters
+    ----------
+    params : GMMParams
+    n_samples : int
+        N, the points fitted.
+
+    Returns
+    -------
+    list of (int, float)
+        (hill, its soft count weight × N), in hill order.
+    """
+    counts = params.weights * n_samples
+    limit = POINTS_PER_NUMBER * numbers_per_hill(
+        params.n_features, params.covariance_type
+    )
+    return [
+        (k, float(counts[k])) for k in range(params.n_components) if counts[k] < limit
+    ]

@@ -41,4 +41,4 @@ shape_sandbox()
 st.subheader("What goes wrong, and how to fix it")
 singular_demo(shown, settings, projection)
 
-ui.write_url(settings)
+ui.write_url(settings, shown)

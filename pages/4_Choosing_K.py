@@ -13,15 +13,17 @@ active = render_sidebar()
 
 st.title("Choosing K")
 st.caption(
-    "More hills always fit the points better, so the likelihood alone always asks "
-    "for more. **BIC** and **AIC** add a charge for every parameter: the K with "
-    "the lowest criterion is the best trade between fit and complexity."
+    "The best fit with more hills is always at least as good, so the likelihood "
+    "alone always asks for more. **BIC** and **AIC** add a charge for every "
+    "parameter: the K with the lowest criterion is the best trade between fit and "
+    "complexity."
 )
 data = page_data(active, SWEEP_FIT_LIMIT)
 
 read_url()
 settings = settings_panel(data)
 fits = None
+shown: dict = {}
 if not settings.covariance_types:
     st.info("Choose at least one covariance type to sweep.", icon=":material/tune:")
 else:
@@ -29,16 +31,16 @@ else:
 
 if fits:
     sweeps = summarise(fits)
-    pick = ui.current_pick(sweeps)
+    pick = shown["pick"] = ui.current_pick(sweeps)
     ui.verdict_panel(sweeps, data, settings)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         ui.criteria_panel(sweeps, data, settings, pick)
     with right:
-        ui.chosen_fit_panel(fits, sweeps, data, settings, pick)
+        shown["view"] = ui.chosen_fit_panel(fits, sweeps, data, settings, pick)
 
     st.subheader("Occam's razor: fit against penalty")
-    ui.razor_panel(sweeps, pick)
+    shown["razor_type"] = ui.razor_panel(sweeps, pick, settings.n_init)
 
     if settings.heldout:
         st.subheader("Held-out check: does the fit carry over to new points?")
@@ -47,4 +49,4 @@ if fits:
     st.subheader("Every fit in numbers")
     ui.numbers_table(sweeps, settings)
 
-write_url(settings)
+write_url(settings, **shown)

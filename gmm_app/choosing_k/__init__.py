@@ -5,7 +5,8 @@
               pandas over :mod:`gmm_core`; no Streamlit, no Plotly)
 ``verdict``   which K each criterion prefers, in words (``model``, ``words``; no
               Streamlit, no Plotly)
-``figures``   the criteria, razor and held-out charts (``model`` and
+``figures``   the criteria, razor and held-out charts, with ``figures_marks``
+              (unsupported K, falls of the fit) (``model`` and
               :mod:`gmm_app.plotting`; Plotly, no Streamlit)
 ``sweeps``    the cached sweep with its progress bar (Streamlit)
 ``settings``  the settings row and the URL (Streamlit)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from gmm_app.choosing_k.figures_marks import fall_rings, unsupported_area
 from gmm_app.choosing_k.model import Band, TypeSweep
 from gmm_app.plotting.builder import (
     AXIS_GRID,
@@ -239,7 +240,15 @@ def criteria_chart(
                     **axes,
                 )
             )
+        unsupported_area(
+            fig,
+            sweep,
+            y_range,
+            axes,
+            showlegend=not any(not t.supported.all() for t in sweeps[:idx]),
+        )
         custom = [[int(k), idx] for k in sweep.ks]
+        symbols = ["circle" if ok else "circle-open" for ok in sweep.supported]
         for name in names:
             band = sweep.criteria[name]
             hex_colour = _CRITERION_COLOURS[name]
@@ -254,7 +263,9 @@ def criteria_chart(
                     legendgroup=name,
                     showlegend=idx == 0,
                     line=dict(color=hex_colour, width=2.5, dash=_CRITERION_DASH[name]),
-                    marker=dict(color=hex_colour, size=8),
+                    marker=dict(
+                        color=hex_colour, size=8, symbol=symbols, line=dict(width=2)
+                    ),
                     customdata=custom,
                     hovertemplate=(
                         f"K = %{{x}}: {name} = %{{y:,.1f}}<br>"
@@ -283,12 +294,20 @@ def criteria_chart(
                     **axes,
                 )
             )
+        fall_rings(
+            fig,
+            sweep,
+            sweep.criteria[names[0]].best,
+            axes,
+            showlegend=not any(t.falls() for t in sweeps[:idx]),
+            label=True,
+        )
         if true_k is not None and k_range[0] <= true_k <= k_range[1]:
             _true_k_trace(fig, true_k, y_range, axes, showlegend=idx == 0)
     return finish_figure(
         fig,
         height=height or (460 if rows == 1 else 360 * rows),
-        margin=dict(l=10, r=10, t=100, b=10),
+        margin=dict(l=10, r=10, t=110, b=10),
         legend=_TOP_LEGEND,
         hovermode="closest",
         **layout,
@@ -316,7 +335,7 @@ def razor_chart(sweep: TypeSweep) -> go.Figure:
     fit = sweep.fit_term
     fit_above = fit - fit.min()
     parts = (
-        ("BIC", sweep.bic_penalty, f"p × ln N = p × {sweep.bic_per_parameter:.2f}"),
+        ("BIC", sweep.bic_penalty, f"p × {sweep.bic_per_parameter:.2f}"),
         ("AIC", sweep.aic_penalty, "p × 2"),
     )
     totals = [fit_above + penalty for _, penalty, _ in parts]
@@ -389,6 +408,7 @@ def razor_chart(sweep: TypeSweep) -> go.Figure:
                 **axes,
             )
         )
+        fall_rings(fig, sweep, fit_above, axes, showlegend=idx == 0, label=False)
         best = int(np.argmin(total))
         fig.add_trace(
             dict(
@@ -421,8 +441,9 @@ def razor_chart(sweep: TypeSweep) -> go.Figure:
 def heldout_chart(sweeps: Sequence[TypeSweep], true_k: int | None = None) -> go.Figure:
     """Log-likelihood per point on the fitting part and on the held-out part.
 
-    The fitting part's curve keeps rising with K; the held-out curve (with the
-    spread over restarts) levels off or falls once extra hills fit noise.
+    The fitting part's curve rises with K unless a restart stopped on a worse
+    local optimum (ringed); the held-out curve (with the spread over restarts)
+    levels off or falls once extra hills fit noise.
 
     Parameters
     ----------
@@ -474,6 +495,14 @@ def heldout_chart(sweeps: Sequence[TypeSweep], true_k: int | None = None) -> go.
                     f"K = %{{x}}: %{{y:.3f}} per fitting point<extra>{label}</extra>"
                 ),
             )
+        )
+        fall_rings(
+            fig,
+            s,
+            s.mean_log_likelihood,
+            {"xaxis": "x", "yaxis": "y"},
+            showlegend=not any(t.falls() for t in sweeps[:idx]),
+            label=False,
         )
         k_best = s.best_heldout_k()
         fig.add_trace(

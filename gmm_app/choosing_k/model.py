@@ -20,13 +20,16 @@ import pandas as pd
 
 from gmm_core import bic_penalty
 from gmm_core.mixture import CovarianceType, covariance_parameter_count
-from gmm_core.selection import Criteria, SweepFit, best_per_setting
+from gmm_core.selection import Criteria, SweepFit, best_per_setting, points_needed
 from gmm_core.shapes import ParameterCount, parameter_count
 
 # The share of the points a held-out sweep keeps back to score the fits on.
 HELDOUT_FRACTION = 0.25
 DEFAULT_K_MAX = 9
 CRITERIA = ("BIC", "AIC", "ICL")
+# A log-likelihood this much below a smaller K's counts as a fall: half the last
+# digit the table shows (ln L to two decimals), so a fall is one a student can see.
+FALL_SLACK = 0.005
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ class TypeSweep:
         Restarts that did not collapse at each K.
     collapsed_ks : tuple of int
         K values where every restart collapsed.
+    n_features : int
+        D, the features the mixtures were fitted to.
     heldout : Band or None
         Mean log-likelihood per point on the held-out part (a held-out sweep).
     """
@@ -111,6 +116,7 @@ class TypeSweep:
     criteria: dict[str, Band]
     restarts_kept: np.ndarray
     collapsed_ks: tuple[int, ...]
+    n_features: int
     heldout: Band | None = None
 
     @property
@@ -152,6 +158,49 @@ class TypeSweep:
     def mean_log_likelihood(self) -> np.ndarray:
         """ln L per point of the best restart, shape (M,)."""
         return self.log_likelihood / self.n_samples
+
+    @property
+    def points_needed(self) -> np.ndarray:
+        """The fewest points that support each K, shape (M,).
+
+        From :func:`gmm_core.selection.points_needed`.
+        """
+        return np.array(
+            [
+                points_needed(int(k), self.n_features, self.covariance_type)
+                for k in self.ks
+            ]  # type: ignore[arg-type]
+        )
+
+    @property
+    def supported(self) -> np.ndarray:
+        """Whether the N points support each K, shape (M,) of bool."""
+        return self.n_samples >= self.points_needed
+
+    def supports(self, k: int) -> bool:
+        """Whether the N points support K hills of this type."""
+        return bool(self.supported[self.index(k)])
+
+    def falls(self) -> list[tuple[int, int]]:
+        """Where this run's fit got worse as hills were added.
+
+        The best possible fit can only improve with K (a hill can be given
+        weight 0), so a K whose ln L lies below a smaller K's is a worse local
+        optimum that this run's restarts found.
+
+        Returns
+        -------
+        list of (int, int)
+            (K, the smaller K with the highest ln L before it), for each K whose
+            ln L is more than ``FALL_SLACK`` below that one's, in K order.
+        """
+        out = []
+        ll = self.log_likelihood
+        for i in range(1, len(ll)):
+            j = int(np.argmax(ll[:i]))
+            if ll[i] < ll[j] - FALL_SLACK:
+                out.append((int(self.ks[i]), int(self.ks[j])))
+        return out
 
     def best_k(self, name: str) -> int:
         """The K with the lowest criterion ``name`` (the first, on a tie)."""
@@ -231,6 +280,7 @@ def summarise(fits: Sequence[SweepFit]) -> list[TypeSweep]:
                 bands,
                 np.array([len(kept) for *_, kept in rows]),
                 tuple(collapsed),
+                rows[0][1].params.n_features,
                 heldout,
             )
         )

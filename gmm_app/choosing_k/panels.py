@@ -21,7 +21,13 @@ from gmm_app.choosing_k.model import (
     table_rows,
 )
 from gmm_app.choosing_k.sweeps import run_sweep
-from gmm_app.choosing_k.verdict import collapsed_words, razor_words, verdict
+from gmm_app.choosing_k.verdict import (
+    collapsed_words,
+    heldout_words,
+    razor_words,
+    support_words,
+    verdict,
+)
 from gmm_app.plotting.events import as_int, customdata_rows
 from gmm_app.plotting.fog import fog_curves, fog_map
 from gmm_app.shell import state
@@ -141,15 +147,25 @@ def criteria_panel(
         sweeps, names=settings.criteria, true_k=data.true_k, selected=pick
     )
     st.plotly_chart(fig, key=_CHART, on_select="rerun", selection_mode="points")
-    restarts = (
-        f"the band spans the {settings.n_init} restarts"
-        if settings.n_init > 1
-        else "one restart each, so no band"
-    )
+    if settings.n_init == 1:
+        restarts = "one restart each, so no band"
+    elif all(int(n) == settings.n_init for s in sweeps for n in s.restarts_kept):
+        restarts = f"the band spans the {settings.n_init} restarts"
+    else:
+        restarts = "the band spans the restarts that did not collapse"
+    notes = []
+    if any(not s.supported.all() for s in sweeps):
+        notes.append(
+            "Grey background and open markers: K with more parameters than "
+            f"{data.n_samples:,} points can support."
+        )
+    if any(s.falls() for s in sweeps):
+        notes.append("Open rings: K where this run's fit got worse (see below).")
     st.caption(
         "Each line goes through the best of the restarts at each K (highest "
         f"likelihood); {restarts}. Stars: each criterion's lowest value. "
-        "Click a point to draw that fit."
+        + " ".join(notes)
+        + " Click a point to draw that fit."
     )
 
 
@@ -203,7 +219,7 @@ def chosen_fit_panel(
     data: Dataset,
     settings: SweepSettings,
     pick: tuple[str, int],
-) -> None:
+) -> str | None:
     """The fit picked on the chart (or here), drawn with its parameter count.
 
     Parameters
@@ -215,6 +231,12 @@ def chosen_fit_panel(
         The points the sweep was fitted to, drawn under the fit.
     settings : SweepSettings
     pick : (covariance type, K)
+
+    Returns
+    -------
+    str or None
+        The plane the fit is drawn in ("pca" or "i,j"), for more than two
+        features; None otherwise.
     """
     ctype, k = pick
     _pickers(sweeps, settings, pick)
@@ -234,7 +256,15 @@ def chosen_fit_panel(
         else f"The {k} weights sum to 1, so only {count.weights} of them are free."
     )
     st.caption(f"Covariance numbers: {formula}. {weights_note}")
+    this = next(s for s in sweeps if s.covariance_type == ctype)
+    caveat = support_words(this, k, "The fit drawn", advice=False)
+    if caveat:
+        st.warning(caveat, icon=":material/scatter_plot:")
+    view = restore_view(data, "ck_view")
     projection = projection_picker(data, "ck_view", "the fit")
+    if view is not None:
+        view = st.session_state["ck_view"]
+        state.remember("ck_view", view)
     if projection is None:
         fig = fog_curves(data.X, fit.params, data.feature_names[0])
     else:
@@ -265,13 +295,41 @@ def chosen_fit_panel(
             f"and {ctype} covariances.",
             icon=":material/check_circle:",
         )
+    return view
+
+
+def restore_view(data: Dataset, key: str) -> str | None:
+    """Give the view picker ``key`` the plane remembered (or from a link).
+
+    Parameters
+    ----------
+    data : Dataset
+    key : str
+        The picker's widget key; its remembered value is ``fog.<key>``.
+
+    Returns
+    -------
+    str or None
+        None when the data has two features or fewer (no picker); else the
+        remembered plane, or "pca" when none fits this data.
+    """
+    if data.n_features <= 2:
+        return None
+    d = data.n_features
+    valid = ["pca", *[f"{i},{j}" for i in range(d) for j in range(i + 1, d)]]
+    wanted = state.remembered(key)
+    if key not in st.session_state and wanted in valid:
+        st.session_state[key] = wanted
+    return str(st.session_state.get(key, "pca"))
 
 
 ###############################################################################
 # Occam's razor, the held-out check and the numbers
 
 
-def razor_panel(sweeps: Sequence[TypeSweep], pick: tuple[str, int]) -> None:
+def razor_panel(
+    sweeps: Sequence[TypeSweep], pick: tuple[str, int], n_init: int
+) -> str | None:
     """Each criterion as fit plus penalty, so the student sees the trade-off.
 
     Parameters
@@ -279,12 +337,21 @@ def razor_panel(sweeps: Sequence[TypeSweep], pick: tuple[str, int]) -> None:
     sweeps : sequence of TypeSweep
         With several, a radio chooses the type shown (the pick's, at first).
     pick : (covariance type, K)
+    n_init : int
+        The restarts at every K (named where the fit got worse).
+
+    Returns
+    -------
+    str or None
+        The type shown when there is a choice (several types), else None.
     """
     ctype = pick[0]
+    chosen = None
     if len(sweeps) > 1:
         options = [s.covariance_type for s in sweeps]
         if st.session_state.get("ck_razor_type") not in options:
-            st.session_state["ck_razor_type"] = ctype
+            wanted = state.remembered("ck_razor_type")
+            st.session_state["ck_razor_type"] = wanted if wanted in options else ctype
         ctype = st.radio(
             "Covariance type",
             options,
@@ -292,9 +359,12 @@ def razor_panel(sweeps: Sequence[TypeSweep], pick: tuple[str, int]) -> None:
             key="ck_razor_type",
             horizontal=True,
         )
+        state.remember("ck_razor_type", ctype)
+        chosen = ctype
     s = next(s for s in sweeps if s.covariance_type == ctype)
     st.plotly_chart(razor_chart(s), key="ck_razor")
-    st.markdown(razor_words(s))
+    st.markdown(razor_words(s, n_init))
+    return chosen
 
 
 def heldout_panel(data: Dataset, settings: SweepSettings) -> None:
@@ -314,16 +384,7 @@ def heldout_panel(data: Dataset, settings: SweepSettings) -> None:
         return
     st.plotly_chart(heldout_chart(sweeps, data.true_k), key="ck_heldout_chart")
     n_out = round(HELDOUT_FRACTION * data.n_samples)
-    best = ", ".join(
-        f"{s.covariance_type} at {plural(s.best_heldout_k(), 'hill')}" for s in sweeps
-    )
-    st.markdown(
-        f"Fitted on {data.n_samples - n_out:,} points and scored on the other "
-        f"{n_out:,}, which the fit never saw, the mixture does best on new points "
-        f"with **{best}**. The dotted curves (the fitting points) keep rising as "
-        "hills are added; the solid ones (new points) stop rising once the extra "
-        "hills only fit noise."
-    )
+    st.markdown(heldout_words(sweeps, data.n_samples - n_out, n_out))
 
 
 def numbers_table(sweeps: Sequence[TypeSweep], settings: SweepSettings) -> None:
@@ -335,21 +396,36 @@ def numbers_table(sweeps: Sequence[TypeSweep], settings: SweepSettings) -> None:
     settings : SweepSettings
     """
     frame = table_rows(sweeps, settings)
+    # The picks beside K, where a student looks first (the last columns may
+    # need a sideways scroll on a small screen).
+    first = ["covariance type", "K", "lowest"]
+    frame = frame[first + [c for c in frame.columns if c not in first]]
     number = st.column_config.NumberColumn
+    # Narrow columns, so every header is readable at 1280 px beside the sidebar.
     st.dataframe(
         frame,
         key="ck_table",
         hide_index=True,
         column_config={
-            "ln L": number(format="%.2f"),
-            "fit: −2 ln L": number(format="%.1f"),
-            "BIC penalty": number(format="%.1f"),
-            "BIC": number(format="%.1f"),
-            "AIC penalty": number(format="%.1f"),
-            "AIC": number(format="%.1f"),
-            "ICL": number(format="%.1f"),
+            "covariance type": st.column_config.TextColumn("type", width="small"),
+            "K": number(width="small"),
+            "free parameters": number("p", help="Free parameters.", width="small"),
+            "ln L": number(format="%.2f", width="small"),
+            "fit: −2 ln L": number("−2 ln L", format="%.1f", width="small"),
+            "BIC penalty": number("p ln N", format="%.1f", width="small"),
+            "BIC": number(format="%.1f", width="small"),
+            "AIC penalty": number("2p", format="%.1f", width="small"),
+            "AIC": number(format="%.1f", width="small"),
+            "ICL": number(format="%.1f", width="small"),
+            "restarts kept": number(
+                "kept",
+                help="Restarts that did not collapse (of those tried).",
+                width="small",
+            ),
             "lowest": st.column_config.TextColumn(
-                "lowest", help="The criteria whose lowest value is at this K."
+                "lowest",
+                help="The criteria whose lowest value is at this K.",
+                width="small",
             ),
         },
     )

@@ -15,7 +15,17 @@ from gmm_app.shell.widgets import seed_input
 from gmm_app.words import type_label
 from gmm_core import COVARIANCE_TYPES, Dataset
 
-_URL_KEYS = ("ck_k_max", "ck_types", "ck_restarts", "ck_icl", "ck_heldout")
+_URL_KEYS = (
+    "ck_k_max",
+    "ck_types",
+    "ck_restarts",
+    "seed",
+    "ck_icl",
+    "ck_heldout",
+    "ck_pick",
+    "ck_view",
+    "ck_razor_type",
+)
 
 
 def _types_param(text: str) -> list[str] | None:
@@ -27,6 +37,24 @@ def _flag_param(text: str) -> bool | None:
     return {"true": True, "1": True, "false": False, "0": False}.get(text.lower())
 
 
+def _pick_param(text: str) -> tuple[str, int] | None:
+    """ "full,5" -> ("full", 5): the fit drawn beside the chart."""
+    ctype, _, k = text.partition(",")
+    if ctype not in COVARIANCE_TYPES or not k.isdigit():
+        return None
+    return ctype, int(k)
+
+
+def view_param(text: str) -> str | None:
+    """ "pca" or "i,j" (two feature numbers, i < j): a plane of the data."""
+    if text == "pca":
+        return text
+    i, _, j = text.partition(",")
+    if i.isdigit() and j.isdigit() and int(i) < int(j):
+        return f"{int(i)},{int(j)}"
+    return None
+
+
 def read_url() -> None:
     """Take the sweep's settings from a shared link (once per session)."""
     state.read_url_once(
@@ -35,23 +63,46 @@ def read_url() -> None:
             "ck_k_max": state.int_param(2, 10),
             "ck_types": _types_param,
             "ck_restarts": state.int_param(1, 10),
+            "seed": state.int_param(0, 9999),
             "ck_icl": _flag_param,
             "ck_heldout": _flag_param,
+            "ck_pick": _pick_param,
+            "ck_view": view_param,
+            "ck_razor_type": state.choice_param(COVARIANCE_TYPES),
         },
     )
 
 
-def write_url(settings: SweepSettings) -> None:
-    """Make the URL carry the sweep's settings.
+def write_url(
+    settings: SweepSettings,
+    *,
+    pick: tuple[str, int] | None = None,
+    view: str | None = None,
+    razor_type: str | None = None,
+) -> None:
+    """Make the URL carry the sweep's settings and what the page shows of it.
 
     Parameters
     ----------
     settings : SweepSettings
+    pick : (covariance type, K), optional
+        The fit drawn beside the chart.
+    view : str, optional
+        The plane that fit is drawn in ("pca" or "i,j"; more than two features).
+    razor_type : str, optional
+        The covariance type of the razor chart (several types).
     """
     values: dict[str, object] = {
         "ck_k_max": settings.k_max,
         "ck_restarts": settings.n_init,
+        "seed": settings.seed,
     }
+    if pick is not None:
+        values["ck_pick"] = f"{pick[0]},{pick[1]}"
+    if view is not None:
+        values["ck_view"] = view
+    if razor_type is not None:
+        values["ck_razor_type"] = razor_type
     if settings.covariance_types:
         values["ck_types"] = ",".join(settings.covariance_types)
     if settings.show_icl:
@@ -122,7 +173,9 @@ def settings_panel(data: Dataset) -> SweepSettings:
     SweepSettings
     """
     with st.container(border=True):
-        cols = st.columns([1.5, 2.6, 0.9, 0.9, 1.5], vertical_alignment="bottom")
+        # Two rows, so at 1280 px beside the sidebar no label is cut: the sweep's
+        # size, then what is drawn beside it.
+        cols = st.columns([1.6, 2.8, 1.1, 1.1], vertical_alignment="bottom")
         k_max = _k_max(cols[0], data)
         types = _covariance_types(cols[1])
         n_init = state.shared_widget(
@@ -137,8 +190,9 @@ def settings_panel(data: Dataset) -> SweepSettings:
             "kept, and the band shows how much the others differ.",
         )
         seed = seed_input(cols[3], help="Restart i starts from the guess of seed + i.")
+        toggles = st.columns(2)
         show_icl = state.shared_widget(
-            cols[4].toggle,
+            toggles[0].toggle,
             "Show ICL",
             value=False,
             key="ck_icl",
@@ -146,7 +200,7 @@ def settings_panel(data: Dataset) -> SweepSettings:
             "(as in R's mclust). It prefers well-separated hills.",
         )
         heldout = state.shared_widget(
-            cols[4].toggle,
+            toggles[1].toggle,
             "Held-out check",
             value=False,
             key="ck_heldout",

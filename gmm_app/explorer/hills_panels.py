@@ -14,6 +14,7 @@ from gmm_app.explorer.model import Analysis, temper
 from gmm_app.explorer.model_maps import ViewMaps
 from gmm_app.explorer.model_tables import recipe_sentence
 from gmm_app.explorer.panels import Fog
+from gmm_app.explorer.settings import HILL_STYLES
 from gmm_app.plotting.fog import fog_curves, responsibility_bands
 from gmm_app.shell import state
 from gmm_app.words import hill_name
@@ -62,9 +63,9 @@ def hills_section(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> None
         state.shared_widget(
             st.segmented_control,
             "Draw the hills as",
-            ["surface", "contour"],
+            list(HILL_STYLES),
             default="surface",
-            format_func={"surface": "3-D landscape", "contour": "contour map"}.get,
+            format_func=HILL_STYLES.get,
             key="fx_hills_view",
         )
         or "surface"

@@ -25,15 +25,10 @@ from gmm_app.explorer.model_tables import (
     soft_table,
 )
 from gmm_app.explorer.panels import Fog
+from gmm_app.explorer.settings import BACKGROUNDS, OUTLIER_RANGE
 from gmm_app.shell import state
 from gmm_app.words import hill_name, md_escape, plural
 from gmm_core import Dataset
-
-_BACKGROUNDS = {
-    "gmm": "the GMM's regions (curved borders)",
-    "kmeans": "K-Means's regions (straight borders)",
-    "both": "both sets of borders",
-}
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,10 +62,10 @@ def outlier_panel(data: Dataset, an: Analysis) -> Outliers:
     percent = state.shared_widget(
         st.slider,
         "Flag the lowest density points (%)",
-        min_value=0.5,
-        max_value=20.0,
+        min_value=OUTLIER_RANGE[0],
+        max_value=OUTLIER_RANGE[1],
         value=2.0,
-        step=0.5,
+        step=OUTLIER_RANGE[2],
         format="%.1f%%",
         key="fx_outlier_pct",
         help="A point whose density p(x) under the mixture is below this "
@@ -101,9 +96,9 @@ def background_picker() -> str:
         state.shared_widget(
             st.segmented_control,
             "Behind the points",
-            list(_BACKGROUNDS),
+            list(BACKGROUNDS),
             default="gmm",
-            format_func=_BACKGROUNDS.__getitem__,
+            format_func=BACKGROUNDS.__getitem__,
             key="fx_background",
             help="Decision regions: the area each method would give to each cluster. "
             "Both: the GMM's borders (solid) against K-Means's (dashed).",

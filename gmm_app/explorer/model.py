@@ -20,7 +20,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from gmm_core import GMMParams, Restart, fit, log_normalise
-from gmm_core.mixture import covariance_parameter_count, weighted_log_prob
+from gmm_core.mixture import weighted_log_prob
 from gmm_core.shapes import standardise
 
 # A hill thinner than this share of the data's variance (in its thinnest
@@ -274,47 +274,6 @@ def dbscan_labels(
 
 ###############################################################################
 # What can go wrong with a fit
-
-
-def numbers_per_hill(params: GMMParams) -> int:
-    """The numbers one hill needs for its centre and shape.
-
-    A tied covariance is shared by every hill, so only the centre counts.
-
-    Parameters
-    ----------
-    params : GMMParams
-
-    Returns
-    -------
-    int
-        D, plus the covariance's free numbers of one hill unless tied.
-    """
-    d = params.n_features
-    if params.covariance_type == "tied":
-        return d
-    return d + covariance_parameter_count(1, d, params.covariance_type)
-
-
-def few_sample_hills(params: GMMParams, n_samples: int) -> list[tuple[int, float]]:
-    """Hills resting on fewer than twice the points they have numbers.
-
-    Parameters
-    ----------
-    params : GMMParams
-    n_samples : int
-        N, the points fitted.
-
-    Returns
-    -------
-    list of (int, float)
-        (hill, its soft count weight × N), in hill order.
-    """
-    counts = params.weights * n_samples
-    limit = 2 * numbers_per_hill(params)
-    return [
-        (k, float(counts[k])) for k in range(params.n_components) if counts[k] < limit
-    ]
 
 
 def needle_hills(params: GMMParams, X: np.ndarray) -> list[tuple[int, float, float]]:

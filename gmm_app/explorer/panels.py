@@ -23,19 +23,20 @@ from gmm_app.explorer.figures_panels import (
     islands_panel,
     soft_panel,
 )
-from gmm_app.explorer.model import (
-    Analysis,
-    few_sample_hills,
-    needle_hills,
-    numbers_per_hill,
-    temper,
-)
+from gmm_app.explorer.model import Analysis, needle_hills, temper
 from gmm_app.explorer.model_maps import ViewMaps
-from gmm_app.explorer.settings import FOG_LEVELS
+from gmm_app.explorer.settings import EPS_RANGE, FOG_LEVELS, VALLEY_RANGE
 from gmm_app.plotting.builder import plot_text
 from gmm_app.shell import state
 from gmm_app.words import fog_sentences, hill_name, hill_title, plural
-from gmm_core import Dataset
+from gmm_core import Dataset, GMMParams
+from gmm_core.selection import (
+    POINTS_PER_NUMBER,
+    few_sample_hills,
+    numbers_per_hill,
+    points_needed,
+    supports,
+)
 
 _SURE = 0.9  # a point is "sure" above this probability
 _MAX_SENTENCES = 3000  # above this many points, hover text is built in the browser
@@ -115,10 +116,10 @@ def fog_controls(an: Analysis, maps: ViewMaps) -> Fog:
     threshold = state.shared_widget(
         cols[1].slider,
         "Foggy valley: likeliest hill under",
-        min_value=0.35,
-        max_value=0.95,
+        min_value=VALLEY_RANGE[0],
+        max_value=VALLEY_RANGE[1],
         value=0.6,
-        step=0.05,
+        step=VALLEY_RANGE[2],
         format="%.2f",
         key="fx_valley",
         help="Where the most likely hill is below this probability, the map is "
@@ -157,7 +158,8 @@ def fog_summary(data: Dataset, an: Analysis, fog: Fog) -> None:
     n_sure_own = int((own > _SURE).sum())
     n_valley = int((sure < fog.threshold).sum())
     agree = float((an.kmeans_labels == an.labels).mean())
-    cols = st.columns(4)
+    # Widths by label length, so no label is cut at 1280 px beside the sidebar.
+    cols = st.columns([1, 1.15, 0.95, 1.4])
     cols[0].metric(
         f"Sure (over {_SURE:.0%})",
         f"{n_sure:,} of {n:,}",
@@ -307,19 +309,7 @@ def diagnostics(data: Dataset, an: Analysis) -> None:
             "Set restarts to 1 and try other seeds to see the others.",
             icon=":material/casino:",
         )
-    thin = few_sample_hills(params, data.n_samples)
-    if thin:
-        names = ", ".join(
-            f"{hill_name(k)} ({count:.1f} points)" for k, count in thin[:4]
-        )
-        st.warning(
-            f"**Few samples.** Some hills rest on very few points: {names}. "
-            f"Each needs {numbers_per_hill(params)} numbers for its centre and "
-            "shape, so with this few points those are guesses, and another sample "
-            "would give another map. Use fewer hills, a simpler covariance type, or "
-            "more data.",
-            icon=":material/scatter_plot:",
-        )
+    few_samples_warning(params, data.n_samples)
     needles = needle_hills(params, data.X)
     if needles:
         k, width, spread = needles[0]
@@ -333,6 +323,50 @@ def diagnostics(data: Dataset, an: Analysis) -> None:
             "covariance type fix it.",
             icon=":material/straighten:",
         )
+
+
+def few_samples_warning(params: GMMParams, n_samples: int) -> None:
+    """Warn when hills rest on too few points (:mod:`gmm_core.selection`'s rule).
+
+    The rule Choosing K greys its K out by: every number of a hill's centre and
+    shape needs ``POINTS_PER_NUMBER`` points behind it.
+
+    Parameters
+    ----------
+    params : GMMParams
+        The fit shown.
+    n_samples : int
+        N, the points fitted.
+    """
+    k, d, ctype = params.n_components, params.n_features, params.covariance_type
+    thin = few_sample_hills(params, n_samples)
+    need = points_needed(k, d, ctype)
+    if not thin and supports(n_samples, k, d, ctype):
+        return
+    per_hill = numbers_per_hill(d, ctype)
+    if thin:
+        names = ", ".join(
+            f"{hill_name(j)} ({count:.1f} points)" for j, count in thin[:4]
+        )
+        what = (
+            f"Some hills rest on very few points: {names}. Each needs "
+            f"{per_hill} numbers for its centre"
+            + ("" if ctype == "tied" else " and shape")
+            + f", so at least {POINTS_PER_NUMBER * per_hill} points"
+        )
+    else:
+        what = (
+            f"{plural(k, 'tied hill').capitalize()} in {d} dimensions need "
+            f"{need // POINTS_PER_NUMBER} numbers for their centres and shared shape"
+        )
+    st.warning(
+        f"**Few samples.** {what}; the fit rests on {n_samples:,} "
+        f"(K = {k} {ctype} needs {need:,} points: {POINTS_PER_NUMBER} per number). "
+        "With this few points those numbers are guesses, and another sample would "
+        "give another map. Use fewer hills, a simpler covariance type, or more "
+        "data; Choosing K greys out the K beyond what the data supports.",
+        icon=":material/scatter_plot:",
+    )
 
 
 def dbscan_section(data: Dataset, fog: Fog) -> None:
@@ -350,10 +384,10 @@ def dbscan_section(data: Dataset, fog: Fog) -> None:
         eps = state.shared_widget(
             st.slider,
             "eps (neighbourhood radius, in standard deviations)",
-            min_value=0.05,
-            max_value=1.5,
+            min_value=EPS_RANGE[0],
+            max_value=EPS_RANGE[1],
             value=0.3,
-            step=0.05,
+            step=EPS_RANGE[2],
             key="fx_eps",
             help="Two points are neighbours when they are closer than eps, after "
             "every feature is scaled to standard deviation 1.",

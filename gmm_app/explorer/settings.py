@@ -22,7 +22,50 @@ from gmm_core import COVARIANCE_TYPES, Dataset, FogmapError
 
 # Fog levels T on the slider: 0 is the clear day (hard labels), 1 the GMM's own.
 FOG_LEVELS = (0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 1.0, 1.4, 2.0, 3.0, 5.0)
-_URL_KEYS = ("n_components", "covariance_type", "seed", "fx_fog")
+# What the big map can draw behind the points.
+BACKGROUNDS = {
+    "gmm": "the GMM's regions (curved borders)",
+    "kmeans": "K-Means's regions (straight borders)",
+    "both": "both sets of borders",
+}
+# How the hills section draws the mixture density.
+HILL_STYLES = {"surface": "3-D landscape", "contour": "contour map"}
+
+
+def slider_steps(low: float, high: float, step: float) -> tuple[float, ...]:
+    """Every value a slider from ``low`` to ``high`` in ``step`` can take."""
+    n = round((high - low) / step)
+    return tuple(round(low + i * step, 10) for i in range(n + 1))
+
+
+# The slider ranges, each (low, high, step), so the URL reads what they can show.
+VALLEY_RANGE = (0.35, 0.95, 0.05)
+EPS_RANGE = (0.05, 1.5, 0.05)
+OUTLIER_RANGE = (0.5, 20.0, 0.5)
+
+
+def _flag(text: str) -> bool | None:
+    """A URL reader for a switch: "1" on, "0" off (None otherwise)."""
+    return {"1": True, "0": False}.get(text)
+
+
+# Every control that changes what the explorer draws, and how a link reads it.
+_READERS = {
+    "n_components": state.int_param(1, 10),
+    "covariance_type": state.choice_param(COVARIANCE_TYPES),
+    "seed": state.int_param(0, 9999),
+    "fx_n_init": state.int_param(1, 10),
+    "fx_view": lambda text: text if text == "pca" or "," in text else None,
+    "fx_valley": state.float_choice_param(slider_steps(*VALLEY_RANGE)),
+    "fx_hill": state.int_param(0, 9),
+    "fx_dbscan": _flag,
+    "fx_eps": state.float_choice_param(slider_steps(*EPS_RANGE)),
+    "fx_min_samples": state.int_param(2, 30),
+    "fx_outlier_pct": state.float_choice_param(slider_steps(*OUTLIER_RANGE)),
+    "fx_background": state.choice_param(BACKGROUNDS),
+    "fx_hills_view": state.choice_param(HILL_STYLES),
+}
+_URL_KEYS = (*_READERS, "fx_fog")
 
 
 @dataclass(frozen=True)
@@ -57,29 +100,40 @@ def _fog_param(text: str) -> float | None:
 
 
 def read_url() -> None:
-    """Take K, covariance type, seed and fog from a shared link (once)."""
-    state.read_url_once(
-        "fog_explorer",
-        {
-            "n_components": state.int_param(1, 10),
-            "covariance_type": state.choice_param(COVARIANCE_TYPES),
-            "seed": state.int_param(0, 9999),
-            "fx_fog": _fog_param,
-        },
-    )
+    """Take every control that changes what is drawn from a shared link (once)."""
+    state.read_url_once("fog_explorer", {**_READERS, "fx_fog": _fog_param})
+
+
+def _url_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def write_url(settings: Settings, fog: float) -> None:
-    """Keep this view in the URL so it can be shared."""
-    state.write_url(
-        {
-            "n_components": settings.n_components,
-            "covariance_type": settings.covariance_type,
-            "seed": settings.seed,
-            "fx_fog": f"{fog:g}",
-        },
-        _URL_KEYS,
-    )
+    """Keep this view in the URL so it can be shared.
+
+    K, the covariance type, the seed, the restarts, the view and the fog come
+    from this run; every other control from the value it last showed
+    (:func:`gmm_app.shell.state.remembered`), once the student has seen it.
+    """
+    values: dict[str, object] = {
+        "n_components": settings.n_components,
+        "covariance_type": settings.covariance_type,
+        "seed": settings.seed,
+        "fx_n_init": settings.n_init,
+        "fx_fog": f"{fog:g}",
+    }
+    if settings.view != "xy":
+        values["fx_view"] = settings.view
+    for key in _READERS:
+        if key not in values and key != "fx_view":
+            value = state.remembered(key)
+            if value is not None:
+                values[key] = _url_text(value)
+    state.write_url(values, _URL_KEYS)
 
 
 def settings_panel(data: Dataset) -> Settings:

@@ -22,6 +22,8 @@ from gmm_app.shapes.model import (
     TypeFit,
     parameter_latex,
 )
+from gmm_app.shapes.sandbox import SPREAD_RANGE, TILT_RANGE
+from gmm_app.shapes.singular import SCENARIOS
 from gmm_app.shell import state
 from gmm_app.shell.widgets import k_input, projection_picker, seed_input
 from gmm_app.words import (
@@ -44,7 +46,14 @@ _ALLOWS = {
     "full": "A whole covariance matrix per hill: any width, stretch and tilt.",
     "tied": "Any width, stretch and tilt, but one shape shared by every hill.",
 }
-_URL_KEYS = ("n_components", "covariance_type", "seed")
+_URL_KEYS = (
+    "n_components",
+    "covariance_type",
+    "seed",
+    "cs_standardise",
+    "cs_view",
+    "cs_broken",
+)
 # Above this ratio of the widest to the narrowest feature, suggest standardising.
 _UNEVEN_SPREADS = 4.0
 
@@ -54,32 +63,89 @@ _UNEVEN_SPREADS = 4.0
 
 
 def read_url() -> None:
-    """Take K, the covariance type and the seed from a shared link."""
+    """Take every control that changes what is drawn from a shared link (once)."""
+    spreads = state.float_choice_param(_steps(*SPREAD_RANGE))
     state.read_url_once(
         "covariance_shapes",
         {
             "n_components": state.int_param(1, 10),
             "covariance_type": state.choice_param(COVARIANCE_TYPES),
             "seed": state.int_param(0, 9999),
+            "cs_standardise": {"1": True, "0": False}.get,
+            "cs_view": _view_param,
+            "cs_broken": state.choice_param(SCENARIOS),
+            "cs_sigma1": spreads,
+            "cs_sigma2": spreads,
+            "cs_tilt": state.choice_param(
+                [str(t) for t in range(TILT_RANGE[0], TILT_RANGE[1] + 1, TILT_RANGE[2])]
+            ),
         },
     )
+    tilt = state.remembered("cs_tilt")
+    if isinstance(tilt, str):
+        state.remember("cs_tilt", int(tilt))
 
 
-def write_url(settings: Settings) -> None:
-    """Keep K, the covariance type and the seed in the URL.
+def _steps(low: float, high: float, step: float) -> list[float]:
+    n = round((high - low) / step)
+    return [round(low + i * step, 10) for i in range(n + 1)]
+
+
+def _view_param(text: str) -> str | None:
+    """ "pca" or "i,j" (feature numbers, i < j); checked against the data later."""
+    i, _, j = text.partition(",")
+    ok = text == "pca" or (i.isdigit() and j.isdigit() and int(i) < int(j))
+    return text if ok else None
+
+
+def write_url(settings: Settings, shown: Dataset) -> None:
+    """Keep the settings row and the singular demo's choice in the URL.
 
     Parameters
     ----------
     settings : Settings
+    shown : Dataset
+        The data the page fits; with more than two features the plane shown
+        goes in the link too.
     """
-    state.write_url(
-        {
-            "n_components": settings.n_components,
-            "covariance_type": settings.covariance_type,
-            "seed": settings.seed,
-        },
-        _URL_KEYS,
-    )
+    view = state.remembered("cs_view") if shown.n_features > 2 else None
+    values: dict[str, object] = {
+        "n_components": settings.n_components,
+        "covariance_type": settings.covariance_type,
+        "seed": settings.seed,
+    }
+    if state.remembered("cs_standardise"):
+        values["cs_standardise"] = 1
+    if view is not None:
+        values["cs_view"] = view
+    broken = state.remembered("cs_broken")
+    if broken is not None:
+        values["cs_broken"] = broken
+    state.write_url(values, _URL_KEYS)
+
+
+def restore_view(data: Dataset, key: str) -> str | None:
+    """Give the view picker ``key`` the plane remembered (or from a link).
+
+    Parameters
+    ----------
+    data : Dataset
+    key : str
+        The picker's widget key; its remembered value is ``fog.<key>``.
+
+    Returns
+    -------
+    str or None
+        None when the data has two features or fewer (no picker).
+    """
+    if data.n_features <= 2:
+        return None
+    d = data.n_features
+    valid = ["pca", *[f"{i},{j}" for i in range(d) for j in range(i + 1, d)]]
+    wanted = state.remembered(key)
+    if key not in st.session_state and wanted in valid:
+        st.session_state[key] = wanted
+    return str(st.session_state.get(key, "pca"))
 
 
 def settings_row(data: Dataset) -> tuple[Settings, Dataset, Projection | None]:
@@ -118,7 +184,8 @@ def settings_row(data: Dataset) -> tuple[Settings, Dataset, Projection | None]:
             cols[2], help="Seed of the k-means starts (3 restarts per type)."
         )
         with cols[3]:
-            scaled = data.n_features > 1 and st.toggle(
+            scaled = data.n_features > 1 and state.shared_widget(
+                st.toggle,
                 "Standardise the features",
                 key="cs_standardise",
                 help="Rescale every feature to mean 0 and spread 1 before fitting. "
@@ -126,7 +193,10 @@ def settings_row(data: Dataset) -> tuple[Settings, Dataset, Projection | None]:
                 "units, so the units change what they can fit.",
             )
             shown = data.standardised(in_names=True) if scaled else data
+            restore_view(shown, "cs_view")
             projection = projection_picker(shown, "cs_view", "every fit")
+            if shown.n_features > 2:
+                state.remember("cs_view", st.session_state["cs_view"])
             st.caption(
                 f"Each type is fitted with {N_INIT} k-means starts and "
                 f"reg_covar = {REG_COVAR:g}; the best start is drawn."

@@ -13,6 +13,7 @@ import streamlit as st
 
 from gmm_app.shapes.figures import sandbox_panel
 from gmm_app.shapes.model import TYPES
+from gmm_app.shell import state
 from gmm_app.words import matrix, type_label
 from gmm_core.shapes import (
     closest_covariance,
@@ -37,6 +38,10 @@ _SANDBOX_FORMULA = {
     "tied": r"\Sigma \text{ for every hill}",
 }
 _SANDBOX_SAMPLES = 300
+# The sliders' (low, high, step): the spreads and the tilt in degrees.
+SPREAD_RANGE = (0.3, 3.0, 0.1)
+TILT_RANGE = (-90, 90, 5)
+SANDBOX_URL_KEYS = ("cs_sigma1", "cs_sigma2", "cs_tilt")
 # Entries this small next to the matrix's largest are floating-point noise (a
 # tilt of 90° leaves off-diagonals of about 1e-16): shown as 0.
 _NOISE = 1e-9
@@ -47,24 +52,39 @@ def shape_sandbox() -> None:
     """Sliders for one hill's spreads and tilt; the closest shape of each type."""
     controls, yours, numbers = st.columns([1, 1, 1.3], gap="medium")
     with controls:
-        sigma1 = st.slider(
+        sigma1 = state.shared_widget(
+            st.slider,
             "σ1: spread along the hill's long axis",
-            0.3,
-            3.0,
-            2.5,
-            0.1,
+            min_value=SPREAD_RANGE[0],
+            max_value=SPREAD_RANGE[1],
+            step=SPREAD_RANGE[2],
+            value=2.5,
             key="cs_sigma1",
         )
-        sigma2 = st.slider("σ2: spread across it", 0.3, 3.0, 0.8, 0.1, key="cs_sigma2")
-        tilt = st.slider(
+        sigma2 = state.shared_widget(
+            st.slider,
+            "σ2: spread across it",
+            min_value=SPREAD_RANGE[0],
+            max_value=SPREAD_RANGE[1],
+            step=SPREAD_RANGE[2],
+            value=0.8,
+            key="cs_sigma2",
+        )
+        tilt = state.shared_widget(
+            st.slider,
             "Tilt (degrees)",
-            -90,
-            90,
-            30,
-            5,
+            min_value=TILT_RANGE[0],
+            max_value=TILT_RANGE[1],
+            step=TILT_RANGE[2],
+            value=30,
             key="cs_tilt",
             help="Angle of the σ1 axis from the horizontal.",
         )
+    # A fragment's rerun does not reach the page's end: keep the link here.
+    state.write_url(
+        {"cs_sigma1": f"{sigma1:g}", "cs_sigma2": f"{sigma2:g}", "cs_tilt": tilt},
+        SANDBOX_URL_KEYS,
+    )
     true_cov = covariance_from_spreads(sigma1, sigma2, tilt)
     samples = sample_hill(true_cov, _SANDBOX_SAMPLES, seed=0)
     with yours:

@@ -25,11 +25,12 @@ from gmm_app.shapes.model import (
     TypeFit,
     demo_data,
 )
+from gmm_app.shell import state
 from gmm_app.words import hill_names, md_escape, plural, type_label
 from gmm_core import Dataset, FogmapError
 from gmm_core.shapes import narrowest_variance
 
-_SCENARIOS = {
+SCENARIOS = {
     "constant": "A constant feature",
     "few": "Too few points per hill",
 }
@@ -102,10 +103,11 @@ def singular_demo(
         "EM then divides by zero: the hill's density, and the log-likelihood, run "
         "off to infinity. Two everyday causes:"
     )
-    scenario = st.radio(
+    scenario = state.shared_widget(
+        st.radio,
         "What breaks the covariance",
-        list(_SCENARIOS),
-        format_func=_SCENARIOS.__getitem__,
+        list(SCENARIOS),
+        format_func=SCENARIOS.__getitem__,
         horizontal=True,
         key="cs_broken",
         label_visibility="collapsed",

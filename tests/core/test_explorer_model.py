@@ -23,11 +23,9 @@ from sklearn.preprocessing import StandardScaler
 
 from gmm_app.explorer.model import (
     dbscan_labels,
-    few_sample_hills,
     fit_analysis,
     match_islands,
     needle_hills,
-    numbers_per_hill,
     outlier_cut,
     temper,
 )
@@ -49,6 +47,7 @@ from gmm_core import (
     score_samples,
 )
 from gmm_core.mixture import weighted_log_prob
+from gmm_core.selection import few_sample_hills, numbers_per_hill
 
 ROOT = Path(__file__).resolve().parents[2]
 FOG_LEVELS = (0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 1.0, 1.4, 2.0, 3.0, 5.0)
@@ -270,7 +269,7 @@ def test_numbers_per_hill_add_up_to_the_cores_parameter_count(ctype: str) -> Non
     params = fit(X, 3, covariance_type=ctype, init="kmeans", seed=0).params
     k, d = 3, 2
     shared = d * (d + 1) // 2 if ctype == "tied" else 0
-    assert k * numbers_per_hill(params) + shared + k - 1 == n_parameters(params)
+    assert k * numbers_per_hill(d, ctype) + shared + k - 1 == n_parameters(params)
 
 
 def test_hills_on_few_points_and_needles_are_found() -> None:
