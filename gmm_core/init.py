@@ -53,8 +53,10 @@ def initialize(
         - ``kmeans``: K-Means (scikit-learn's k-means++ seeding, then Lloyd's
           iterations), then start each hill from its cluster (share of points,
           mean, covariance), as scikit-learn's ``init_params="kmeans"`` does.
-        - ``random``: random soft responsibilities, as scikit-learn does; every
-          hill starts near the middle of the data.
+        - ``random``: random soft responsibilities, then an M-step, exactly as
+          scikit-learn's ``init_params="random"`` (the same numbers for the same
+          ``seed``, drawn as its ``random_state`` draws them); every hill is then
+          an average of nearly the whole data, so all start near its middle.
         - ``k-means++``, ``random_from_data``, ``given``: the means are chosen by
           scikit-learn's k-means++ seeding, as K distinct random points, or given
           in ``means``; every hill then starts as wide as the whole data, with
@@ -104,7 +106,8 @@ def initialize(
         resp[np.arange(n), labels] = 1.0
         return _from_responsibilities(X, resp, covariance_type, reg_covar)
     if method == "random":
-        resp = rng.uniform(size=(n, k))
+        # scikit-learn's draw: its legacy RandomState, seeded as random_state=seed.
+        resp = np.random.RandomState(seed).uniform(size=(n, k))
         resp /= resp.sum(axis=1, keepdims=True)
         return _from_responsibilities(X, resp, covariance_type, reg_covar)
     if method == "k-means++":

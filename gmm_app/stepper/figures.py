@@ -1,5 +1,6 @@
 """The EM stepper's own charts (Plotly, no Streamlit): the log-likelihood, the
-responsibility heatmap, K-Means in lockstep and the restart gallery.
+responsibility heatmap, K-Means in lockstep, the restart gallery and the collapse
+lab's climb with no top.
 """
 
 from __future__ import annotations
@@ -19,8 +20,15 @@ from gmm_app.plotting.builder import (
     plot_text,
     unit_span,
 )
-from gmm_app.plotting.geometry import DRAW_LIMIT, Projection, drawn_points
-from gmm_app.plotting.layers import WIDE_OUTLINE, add_hill_outline, add_hill_tops
+from gmm_app.plotting.geometry import DRAW_LIMIT, AxesView, Projection, drawn_points
+from gmm_app.plotting.layers import (
+    WIDE_OUTLINE,
+    add_hill_outline,
+    add_hill_tops,
+    add_move_arrows,
+    add_paths,
+)
+from gmm_app.stepper.model import CollapseRise
 from gmm_app.words import hill_name, island_name
 from gmm_core import GMMParams
 
@@ -165,16 +173,33 @@ def kmeans_map(
     centers: np.ndarray,
     labels: np.ndarray | None,
     titles: tuple[str, str],
+    *,
+    moved_from: np.ndarray | None = None,
+    trail: np.ndarray | None = None,
+    em_tops: np.ndarray | None = None,
+    view: AxesView | None = None,
+    height: int = 520,
 ) -> go.Figure:
-    """K-Means on a clear day: hard labels and centres (already projected to 2-D).
+    """K-Means on a clear day: hard islands, the centres and how they moved.
+
+    Everything is already projected to the map's plane.
 
     Parameters
     ----------
     xy : ndarray of shape (N, 2)
     centers : ndarray of shape (K, 2)
     labels : ndarray of shape (N,) or None
-        None before the first assignment.
+        Each point's island; None before the first assignment.
     titles : (str, str)
+    moved_from : ndarray of shape (K, 2), optional
+        The centres before the last update step: an arrow to each new centre.
+    trail : ndarray of shape (S, K, 2), optional
+        The centres of every step so far, drawn as faint paths.
+    em_tops : ndarray of shape (K, 2), optional
+        EM's hill tops at the paired half-step, for comparison.
+    view : AxesView, optional
+        The axes (default: fixed to the data's extent, as the EM map's).
+    height : int
 
     Returns
     -------
@@ -182,24 +207,23 @@ def kmeans_map(
     """
     fig = FigureBuilder()
     k_count = centers.shape[0]
-    xy = xy[drawn_points(len(xy))]
-    if labels is not None:
-        labels = labels[drawn_points(len(labels))]
-    points_type = "scattergl" if len(xy) > WEBGL_ABOVE else "scatter"
+    shown = drawn_points(len(xy))
+    points_type = "scattergl" if len(shown) > WEBGL_ABOVE else "scatter"
     if labels is None:
         fig.add_trace(
             dict(
                 type=points_type,
-                x=xy[:, 0],
-                y=xy[:, 1],
+                x=xy[shown, 0],
+                y=xy[shown, 1],
                 mode="markers",
                 name="points",
                 marker=dict(color="#7B8794", size=6, opacity=0.6),
+                hoverinfo="skip",
             )
         )
     else:
         for k in range(k_count):
-            mine = labels == k
+            mine = shown[labels[shown] == k]
             fig.add_trace(
                 dict(
                     type=points_type,
@@ -208,21 +232,112 @@ def kmeans_map(
                     mode="markers",
                     name=island_name(k),
                     marker=dict(color=colour(k), symbol=marker(k), size=6),
+                    opacity=0.75,
                     hoverinfo="skip",
                 )
             )
+    # WebGL points are drawn above SVG traces: what must show on top is WebGL too.
+    if trail is not None:
+        names = [f"{island_name(k)} centre's path" for k in range(k_count)]
+        add_paths(fig, trail, names, trace_type=points_type, opacity=0.5)
+    if em_tops is not None:
+        fig.add_trace(
+            dict(
+                type=points_type,
+                x=em_tops[:, 0],
+                y=em_tops[:, 1],
+                mode="markers",
+                name="EM's hill tops",
+                marker=dict(
+                    symbol="circle-open",
+                    size=14,
+                    color=[colour(k) for k in range(len(em_tops))],
+                    line=dict(width=2.5),
+                ),
+                text=[hill_name(k) for k in range(len(em_tops))],
+                hovertemplate="EM: top of %{text}<extra></extra>",
+            )
+        )
     add_hill_tops(
         fig,
         centers,
         name="centres",
-        names=[island_name(k) for k in range(k_count)],
-        size=16,
-        outlined=False,
-        showlegend=False,
+        names=[f"the centre of {island_name(k)}" for k in range(k_count)],
+        trace_type=points_type,
     )
-    fig.update_xaxes(title=plot_text(titles[0]))
-    fig.update_yaxes(title=plot_text(titles[1]), scaleanchor="x", scaleratio=1)
-    return finish_figure(fig, height=360, showlegend=False)
+    if moved_from is not None:
+        add_move_arrows(fig, moved_from, centers)
+    view = view or AxesView.of(xy)
+    xaxis, yaxis = view.axes()
+    fig.update_xaxes(title=plot_text(titles[0]), **xaxis)
+    fig.update_yaxes(title=plot_text(titles[1]), **yaxis)
+    # A fixed uirevision keeps the student's zoom and pan from step to step.
+    return finish_figure(fig, height=height, uirevision="kmeans-map")
+
+
+def collapse_rise_chart(rise: CollapseRise) -> go.Figure:
+    """The log-likelihood as a collapsed hill narrows on: a climb with no top.
+
+    Parameters
+    ----------
+    rise : CollapseRise
+
+    Returns
+    -------
+    go.Figure
+        Width on a logarithmic axis, narrowing to the right; the climb first, then
+        where EM stopped.
+    """
+    name = hill_name(rise.hill)
+    last = len(rise.em_widths) - 1
+    fig = FigureBuilder()
+    fig.add_trace(
+        dict(
+            type="scatter",
+            x=rise.widths,
+            y=rise.log_likelihoods,
+            mode="lines+markers",
+            name=f"{name} narrowed on, the other hills held still",
+            line=dict(color="#D55E00", width=2.5, dash="dot"),
+            marker=dict(size=5),
+            hovertemplate="width %{x:.2g}: %{y:.4f} per point<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        dict(
+            type="scatter",
+            x=rise.em_widths[-1:],
+            y=rise.em_log_likelihoods[-1:],
+            mode="markers+text",
+            name=f"where EM stopped (iteration {last})",
+            marker=dict(size=14, color="#1F6FB2", line=dict(width=2, color="#FFFFFF")),
+            text=["EM stopped here"],
+            textposition="top center",
+            hovertemplate="iteration " + str(last) + ": width %{x:.2g}, "
+            "%{y:.4f} per point<extra></extra>",
+        )
+    )
+    low, high = float(rise.log_likelihoods.min()), float(rise.log_likelihoods.max())
+    pad = 0.12 * (high - low) if high > low else 1.0
+    fig.update_xaxes(
+        title=f"{name}'s width",
+        type="log",
+        autorange="reversed",
+        exponentformat="power",
+    )
+    fig.update_yaxes(title="log-likelihood per point", range=[low - pad, high + pad])
+    return finish_figure(
+        fig,
+        height=340,
+        title=dict(
+            text=f"Narrower {name}, higher likelihood: no top",
+            font=dict(size=15),
+            x=0,
+            xanchor="left",
+        ),
+        legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0),
+        margin=dict(l=10, r=10, t=40, b=10),
+    )
 
 
 def restart_gallery(

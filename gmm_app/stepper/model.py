@@ -21,7 +21,15 @@ from typing import Literal
 import numpy as np
 
 from gmm_app.plotting.events import as_int, customdata_rows
-from gmm_core import EMStep, GMMParams, KMeansStep, Restart, responsibilities
+from gmm_app.words import plural
+from gmm_core import (
+    EMStep,
+    GMMParams,
+    KMeansStep,
+    Restart,
+    responsibilities,
+    score_samples,
+)
 from gmm_core.init import initialize, loneliest_point
 
 _Phase = Literal["guess", "e", "m"]
@@ -159,18 +167,56 @@ def data_spread(view: View) -> float:
     -------
     float
     """
-    return float(np.sqrt(np.max(view.step.params.full_covariances(), initial=0.0)))
+    return hills_spread(view.step.params)
+
+
+def hills_spread(params: GMMParams) -> float:
+    """The widest hill's largest standard deviation, in data units.
+
+    Parameters
+    ----------
+    params : GMMParams
+
+    Returns
+    -------
+    float
+    """
+    return float(np.sqrt(np.max(params.full_covariances(), initial=0.0)))
+
+
+# Hills whose tops are closer than this many standard deviations (of the widest
+# hill), with shapes this alike, are one hill drawn K times: every point gives
+# each the same share, so no M-step can pull them apart.
+STACKED_GAP = 0.25
+STACKED_SHAPE = 0.25
+
+
+def top_gap(means: np.ndarray) -> float:
+    """The largest distance between two hill tops.
+
+    Parameters
+    ----------
+    means : ndarray of shape (K, D)
+
+    Returns
+    -------
+    float
+        0 for a single hill.
+    """
+    gaps = np.linalg.norm(means[:, None, :] - means[None, :, :], axis=2)
+    return float(gaps.max(initial=0.0))
 
 
 def hills_stacked(params: GMMParams, spread: float) -> bool:
-    """True when every hill top is (almost) at the same place.
+    """True when the hills are (almost) one hill drawn K times.
 
     Parameters
     ----------
     params : GMMParams
     spread : float
-        A typical length in the data (:func:`data_spread`); tops closer than 2% of
-        it count as stacked.
+        A typical length in the data (:func:`data_spread`): tops closer than
+        ``STACKED_GAP`` of it, on hills whose covariances differ by less than
+        ``STACKED_SHAPE`` of the largest entry, count as stacked.
 
     Returns
     -------
@@ -179,9 +225,10 @@ def hills_stacked(params: GMMParams, spread: float) -> bool:
     """
     if params.n_components < 2:
         return False
-    means = params.means
-    gaps = np.linalg.norm(means[:, None, :] - means[None, :, :], axis=2)
-    return bool(gaps.max() < 0.02 * max(spread, 1e-12))
+    cov = params.full_covariances()
+    scale = max(float(np.abs(cov).max()), 1e-300)
+    alike = float(np.abs(cov - cov.mean(axis=0)).max()) < STACKED_SHAPE * scale
+    return alike and top_gap(params.means) < STACKED_GAP * max(spread, 1e-12)
 
 
 def first_dip(log_likelihoods: np.ndarray) -> int | None:
@@ -230,56 +277,149 @@ def clicked_point(event: object) -> int | None:
 # Beside the stepper: K-Means in lockstep, restarts, a collapse
 
 
-def kmeans_beside(
-    km: tuple[KMeansStep, ...], view: View
-) -> tuple[np.ndarray, np.ndarray | None, str]:
-    """The K-Means step paired with EM's half-step, and its caption.
+@dataclass(frozen=True, eq=False)
+class KMeansView:
+    """The K-Means step paired with one of EM's half-steps.
 
-    The guess pairs with K-Means' starting centres, an E-step with an assign step
-    (hard responsibilities), an M-step with an update step.
+    The guess pairs with K-Means' starting centres, E-step t with assign step t
+    (every point to its nearest centre: a hard E-step), M-step t with update step t
+    (each centre to the mean of its points).
+
+    Attributes
+    ----------
+    centers : ndarray of shape (K, D)
+    labels : ndarray of shape (N,) or None
+        Each point's island; None at the guess (no point assigned yet).
+    moved_from : ndarray of shape (K, D) or None
+        The centres before this update step (None unless a centre just moved).
+    trail : ndarray of shape (S, K, D)
+        The centres of every update so far, the starting ones first.
+    step : int
+        The assign or update step shown (0 at the guess).
+    caption : str
+    """
+
+    centers: np.ndarray
+    labels: np.ndarray | None
+    moved_from: np.ndarray | None
+    trail: np.ndarray
+    step: int
+    caption: str
+
+
+def kmeans_beside(km: Sequence[KMeansStep], view: View) -> KMeansView:
+    """The K-Means step paired with EM's half-step, numbered as EM's.
+
+    ``km[0]`` assigns the points to the starting centres (assign step 1);
+    ``km[n]`` moves the centres (update step n) and assigns again (assign step
+    n + 1). When EM goes on after K-Means stopped, K-Means stays at its last step.
 
     Parameters
     ----------
-    km : tuple of KMeansStep
+    km : sequence of KMeansStep
         K-Means from the trace's starting means.
     view : View
         EM's half-step.
 
     Returns
     -------
-    centers : ndarray of shape (K, D)
-    labels : ndarray of shape (N,) or None
-        None at the guess (no point assigned yet).
-    caption : str
+    KMeansView
     """
     phase, t = view.phase, view.iteration
-    if phase == "guess":
-        centers, labels, what = km[0].centers, None, "the same starting centres"
-    elif phase == "e":
-        s = min(t - 1, len(km) - 1)
-        centers, labels, what = (
-            km[s].centers,
-            km[s].labels,
-            f"assign step {s}: every point to its nearest centre, 100% sure",
-        )
-    else:
-        s = min(t, len(km) - 1)
-        centers, labels, what = (
-            km[s].centers,
-            km[max(s - 1, 0)].labels,
-            f"update step {s}: each centre to the mean of its points",
-        )
-    done = (
-        f" K-Means converged at step {len(km) - 1}."
-        if km[-1].converged and t >= len(km) - 1 and phase != "guess"
-        else ""
+    last = len(km) - 1  # update steps K-Means took
+    centres = np.stack([s.centers for s in km])
+    stop = (
+        f" K-Means has converged: assign step {last + 1} moved no point to another "
+        f"island, so update step {last} was its last."
+        if km[-1].converged
+        else f" K-Means stopped at its limit of {plural(last, 'update step')}."
     )
-    caption = f"K-Means, {what}.{done} Clear day: hard borders, round islands."
-    return centers, labels, caption
+    if phase == "guess":
+        return KMeansView(
+            km[0].centers,
+            None,
+            None,
+            centres[:1],
+            0,
+            "K-Means, the same starting centres as EM's guess. Clear day: hard "
+            "borders, round islands.",
+        )
+    if phase == "e":
+        n = min(t, last + 1)
+        step = km[n - 1]
+        what = (
+            f"assign step {n}: every point to its nearest centre, 100% sure."
+            if n == t
+            else f"still at assign step {n}."
+        )
+        moved_from, trail = None, centres[:n]
+    else:
+        n = min(t, last)
+        step = km[n]
+        what = (
+            f"update step {n}: each centre to the mean of its island."
+            if n == t
+            else f"still after update step {n}."
+        )
+        moved_from = km[n - 1].centers if n == t and n > 0 else None
+        trail = centres[: n + 1]
+    labels = step.labels if phase == "e" else km[max(n - 1, 0)].labels
+    done = stop if t >= last + 1 else ""
+    if view.is_last and (t < last if phase == "m" else t <= last):
+        done = f" EM stops here; K-Means would go on to update step {last}."
+    caption = f"K-Means, {what}{done} Clear day: hard borders, round islands."
+    return KMeansView(step.centers, labels, moved_from, trail, n, caption)
 
 
-def restart_verdicts(restarts: Sequence[Restart]) -> list[tuple[Restart, str]]:
+def restart_verdicts(
+    restarts: Sequence[Restart], tol: float = 1e-3
+) -> list[tuple[Restart, str]]:
     """Restarts best first, each with its verdict.
+
+    Runs whose final log-likelihoods are closer than ``tol`` are tied: EM's own
+    yardstick (it stops when a step gains less than ``tol``) cannot tell them
+    apart, so none of them is "best" on its own.
+
+    Parameters
+    ----------
+    restarts : sequence of Restart
+    tol : float
+        The tolerance the runs stopped at.
+
+    Returns
+    -------
+    list of (Restart, str)
+        Collapsed runs last. The verdict is "collapsed"; "local optimum" (more
+        than ``tol`` below the top); for the runs within ``tol`` of the top,
+        "best" when there is one, "tied for best" when there are several and
+        "all tied" when every run that did not collapse is among them.
+    """
+    ranked = sorted(
+        restarts,
+        key=lambda r: (not r.collapsed, r.final_log_likelihood),
+        reverse=True,
+    )
+    fine = [r.final_log_likelihood for r in ranked if not r.collapsed]
+    best = max(fine, default=None)
+    n_top = sum(1 for ll in fine if best is not None and ll > best - tol)
+    if n_top == 1:
+        top = "best"
+    else:
+        top = "all tied" if n_top == len(fine) else "tied for best"
+    verdicts = []
+    for r in ranked:
+        if r.collapsed:
+            flag = "collapsed"
+        elif best is not None and r.final_log_likelihood <= best - tol:
+            flag = "local optimum"
+        else:
+            flag = top
+        verdicts.append((r, flag))
+    return verdicts
+
+
+def stuck_runs(restarts: Sequence[Restart]) -> list[Restart]:
+    """The restarts that ended with every hill stacked on the others.
 
     Parameters
     ----------
@@ -287,28 +427,14 @@ def restart_verdicts(restarts: Sequence[Restart]) -> list[tuple[Restart, str]]:
 
     Returns
     -------
-    list of (Restart, str)
-        Collapsed runs last; the verdict is "best", "local optimum" (more than
-        1e-3 below the best final log-likelihood per point) or "collapsed".
+    list of Restart
+        Those whose final hills are one hill drawn K times (:func:`hills_stacked`).
     """
-    ranked = sorted(
-        restarts,
-        key=lambda r: (not r.collapsed, r.final_log_likelihood),
-        reverse=True,
-    )
-    best = max(
-        (r.final_log_likelihood for r in ranked if not r.collapsed), default=None
-    )
-    verdicts = []
-    for r in ranked:
-        if r.collapsed:
-            flag = "collapsed"
-        elif best is not None and r.final_log_likelihood < best - 1e-3:
-            flag = "local optimum"
-        else:
-            flag = "best"
-        verdicts.append((r, flag))
-    return verdicts
+    return [
+        r
+        for r in restarts
+        if not r.collapsed and hills_stacked(r.params, hills_spread(r.params))
+    ]
 
 
 def collapse_start(
@@ -348,3 +474,105 @@ def collapse_start(
     )
     means = [tuple(map(float, X[lonely]))] + [tuple(map(float, p)) for p in others]
     return means, [gap / (6 * spread)] + [0.5] * (k - 1)
+
+
+def hill_width(params: GMMParams, k: int) -> float:
+    """Hill ``k``'s narrowest standard deviation (its width across, in data units).
+
+    Parameters
+    ----------
+    params : GMMParams
+    k : int
+
+    Returns
+    -------
+    float
+    """
+    values = np.linalg.eigvalsh(params.full_covariances()[k])
+    return float(np.sqrt(max(values.min(), 0.0)))
+
+
+@dataclass(frozen=True, eq=False)
+class CollapseRise:
+    """What the likelihood does as a collapsed hill narrows further.
+
+    EM stops at a collapse; this takes the last step's hills and narrows the
+    collapsed one on, everything else fixed, to show there is no top to reach.
+
+    Attributes
+    ----------
+    hill : int
+        The collapsed hill.
+    widths : ndarray of shape (M,)
+        Its width (:func:`hill_width`), widest first: from its width one
+        iteration before the collapse, through its width where EM stopped, to
+        narrower still.
+    log_likelihoods : ndarray of shape (M,)
+        Mean log-likelihood per point at each width.
+    em_widths, em_log_likelihoods : ndarray of shape (T + 1,)
+        The hill's width and the mean log-likelihood at each EM iteration.
+    per_decade : float
+        What each tenfold narrowing adds per point at the narrow end.
+    """
+
+    hill: int
+    widths: np.ndarray
+    log_likelihoods: np.ndarray
+    em_widths: np.ndarray
+    em_log_likelihoods: np.ndarray
+    per_decade: float
+
+
+def collapse_rise(
+    X: np.ndarray, trace: Sequence[EMStep], decades: int = 6
+) -> CollapseRise | None:
+    """The likelihood of the last step with its collapsed hill narrowed on.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+        The data the trace was fitted to.
+    trace : sequence of EMStep
+        A trace that ended in a collapse.
+    decades : int
+        How many tenfold narrowings past where EM stopped.
+
+    Returns
+    -------
+    CollapseRise or None
+        None unless one hill (not a tied covariance) collapsed. The narrowed
+        hill is centred exactly on the data point nearest its top.
+    """
+    last = trace[-1]
+    params = last.params
+    if not last.collapsed or params.covariance_type == "tied":
+        return None
+    k = last.collapsed[0]
+    em_widths = np.array([hill_width(s.params, k) for s in trace])
+    stop = float(em_widths[-1])
+    if stop <= 0:
+        return None
+    below = 10.0 ** -np.arange(1, decades + 1)
+    before = float(em_widths[-2]) if len(em_widths) > 1 else 10 * stop
+    widths = np.concatenate(
+        [np.geomspace(max(before, stop), stop, 13)[:-1], [stop], stop * below]
+    )
+    # The hill sits on its point up to rounding; narrowed far past that, a
+    # rounding error would count as a distance, so it is put exactly on it.
+    means = params.means.copy()
+    means[k] = X[np.argmin(((X - means[k]) ** 2).sum(axis=1))]
+    lls = []
+    for w in widths:
+        cov = params.covariances.copy()
+        cov[k] = cov[k] * (w / stop) ** 2
+        narrowed = GMMParams(params.weights, means, cov, params.covariance_type)
+        lls.append(float(score_samples(X, narrowed).mean()))
+    lls_arr = np.array(lls)
+    return CollapseRise(
+        k,
+        widths,
+        lls_arr,
+        em_widths,
+        np.array([s.mean_log_likelihood for s in trace]),
+        float(lls_arr[-1] - lls_arr[-2]),
+    )

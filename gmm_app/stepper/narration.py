@@ -8,8 +8,22 @@ import math
 
 import numpy as np
 
-from gmm_app.stepper.model import View
-from gmm_app.words import hill_name, hill_names, hill_title, plural, point_text
+from gmm_app.stepper.model import (
+    CollapseRise,
+    View,
+    data_spread,
+    hill_width,
+    hills_stacked,
+    top_gap,
+)
+from gmm_app.words import (
+    hill_name,
+    hill_names,
+    hill_title,
+    plural,
+    point_text,
+    share_percent,
+)
 from gmm_core import EMStep, GMMParams
 
 
@@ -50,7 +64,7 @@ def narrate(view: View, init_name: str = "") -> str:
         how = f" {init_name}" if init_name else ""
         return (
             f"**The guess.** {k} hills placed{how}. No point has been asked yet: "
-            "take the first E-step to see who belongs where."
+            "take the first E-step to see who belongs where." + _stacked_guess(view)
         )
     resp = view.resp
     assert resp is not None
@@ -83,7 +97,7 @@ def narrate(view: View, init_name: str = "") -> str:
     after = view.params
     move = np.linalg.norm(after.means - before.means, axis=1)
     grow = after.weights - before.weights
-    sentences = []
+    sentences = [_narrowed(view, k) for k in view.step.collapsed]
     j = int(np.argmax(move))
     if move[j] <= 1e-12:
         sentences.append("No hill moved.")
@@ -106,7 +120,59 @@ def narrate(view: View, init_name: str = "") -> str:
         f"Log-likelihood per point: {lls[t - 1]:.4f} → {lls[t]:.4f} "
         f"({lls[t] - lls[t - 1]:+.2g})."
     )
-    return f"**M-step {t}: move and reshape the hills.** " + " ".join(sentences)
+    return (
+        f"**M-step {t}: move and reshape the hills.** "
+        + " ".join(sentences)
+        + _stuck(view)
+    )
+
+
+def _stacked_guess(view: View) -> str:
+    """At a guess whose hills are nearly one hill: say so, with the numbers."""
+    params = view.params
+    if not hills_stacked(params, data_spread(view)):
+        return ""
+    return (
+        f" All {params.n_components} tops start within {top_gap(params.means):.2g} "
+        f"of each other, on hills about {data_spread(view):.2g} wide: nearly one "
+        "hill drawn several times, so every point will give each almost the same "
+        "share."
+    )
+
+
+def _stuck(view: View) -> str:
+    """At the end of a run that stopped with its hills stacked: why so soon."""
+    step = view.step
+    if not (view.is_last and step.stop_reason == "converged"):
+        return ""
+    if not hills_stacked(step.params, data_spread(view)):
+        return ""
+    k = step.params.n_components
+    lls = view.log_likelihoods
+    gain = lls[view.iteration] - lls[view.iteration - 1]
+    return (
+        f"\n\n**Why so soon?** The {k} hills started as nearly the same hill: "
+        f"their tops within {top_gap(view.trail[0]):.2g} of each other, each about "
+        f"{data_spread(view):.2g} wide. Every point then gives each hill almost the "
+        "same share, so the M-step barely moves them (their tops are now within "
+        f"{top_gap(step.params.means):.2g}) and the log-likelihood per point gains "
+        f"only {gain:+.2g}, less than `tol`: EM stops on a *saddle*, not on a "
+        "hilltop. Random shares start every hill this way, because each hill "
+        'averages the whole data; scikit-learn\'s `init_params="random"` stops '
+        "here too. A smaller `tol` gives EM more steps to pull them apart; "
+        "k-means++ starts them apart."
+    )
+
+
+def _narrowed(view: View, k: int) -> str:
+    """How a hill that collapsed in this M-step narrowed."""
+    before = view.previous_params
+    assert before is not None
+    return (
+        f"{hill_title(k)} shrank onto "
+        f"{share_percent(view.params.weights[k])} of the data: its width fell "
+        f"from {hill_width(before, k):.2g} to {hill_width(view.params, k):.2g}."
+    )
 
 
 def stop_message(step: EMStep, tol: float, max_iter: int) -> str:
@@ -120,12 +186,18 @@ def stop_message(step: EMStep, tol: float, max_iter: int) -> str:
         )
     if step.stop_reason == "collapsed":
         names = hill_names(step.collapsed)
+        k = step.collapsed[0]
         return (
-            f"**Stopped: {names} collapsed** at iteration {step.iteration}. A hill "
-            "squeezed onto a single point (or a line) has no width, so its density and "
-            "the likelihood shoot off to infinity: a *singularity*, not a better map. "
-            "Fixes: raise `reg_covar` (it keeps every hill a little wide), choose a "
-            "simpler covariance type (spherical or tied), use fewer hills or more data."
+            f"**Stopped: {names} collapsed** at iteration {step.iteration}. "
+            f"{hill_title(k)} holds {share_percent(step.params.weights[k])} of the "
+            f"data and is {hill_width(step.params, k):.2g} wide, too narrow to "
+            "see. Narrower still, its density on its point would keep rising, and "
+            "the likelihood with it, without limit (at width 0 it is infinite): a "
+            "*singularity*, not a better map. So Fogmap stops here, and the "
+            "log-likelihood chart ends at the last finite value, "
+            f"{step.mean_log_likelihood:.4f} per point. Fixes: raise `reg_covar` "
+            "(it keeps every hill a little wide), choose a simpler covariance type "
+            "(spherical or tied), use fewer hills or more data."
         )
     return (
         f"**Stopped at the maximum of {plural(max_iter, 'iteration')}** before the "
@@ -178,3 +250,30 @@ def parameter_rows(params: GMMParams, before: GMMParams) -> list[dict[str, str]]
         }
         for k in range(params.n_components)
     ]
+
+
+def collapse_rise_words(rise: CollapseRise) -> str:
+    """The collapse lab's chart in words, from the chart's own numbers.
+
+    Parameters
+    ----------
+    rise : CollapseRise
+
+    Returns
+    -------
+    str
+        Markdown.
+    """
+    name = hill_name(rise.hill)
+    em_w, em_ll = rise.em_widths, rise.em_log_likelihoods
+    last = len(em_w) - 1
+    before = f" (one iteration earlier it was {em_w[-2]:.2g} wide)" if last >= 1 else ""
+    return (
+        f"EM stopped at iteration {last} with {name} {em_w[-1]:.2g} wide{before}, "
+        f"at {em_ll[-1]:.4f} per point. Dotted: the same hills with {name} "
+        f"narrowed on: at {rise.widths[-1]:.2g} wide the log-likelihood would be "
+        f"{rise.log_likelihoods[-1]:.4f}, and every tenfold narrowing adds "
+        f"{rise.per_decade:.4f} per point. A straight climb on this scale never "
+        "levels off: at width 0 the likelihood is infinite. There is no top to "
+        "reach, only a *singularity*."
+    )

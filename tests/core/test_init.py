@@ -132,3 +132,58 @@ def test_kmeans_guess_weights_sum_to_one_even_with_empty_clusters(covariance_typ
     p = initialize(X, 5, method="kmeans", covariance_type=covariance_type)
     assert abs(p.weights.sum() - 1.0) <= 1e-12
     assert np.all(np.isfinite(p.covariances))
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("seed", [0, 3, 42])
+def test_random_is_scikit_learns_random_start_for_the_same_seed(
+    X, covariance_type, seed
+):
+    """init="random" is scikit-learn's init_params="random": random shares drawn as
+    its random_state draws them, then an M-step. The same seed, the same numbers."""
+    from sklearn.mixture import GaussianMixture
+
+    ours = initialize(X, 4, method="random", covariance_type=covariance_type, seed=seed)
+    theirs = GaussianMixture(
+        4,
+        covariance_type=covariance_type,
+        init_params="random",
+        random_state=seed,
+        max_iter=0,  # the start itself
+    ).fit(X)
+    for a, b in (
+        (ours.weights, theirs.weights_),
+        (ours.means, theirs.means_),
+        (ours.covariances, theirs.covariances_),
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_random_start_on_the_moons_stops_where_scikit_learn_stops():
+    """Two moons, K=6, init "random" (issue 17, item 5): every hill starts as nearly
+    the whole data's average, the first step gains less than tol = 1e-3, and EM
+    stops after one iteration. scikit-learn, from the same seed, does the same."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.mixture import GaussianMixture
+
+    from gmm_core import em_steps, load_preset
+
+    X = load_preset("moons").X
+    for seed in range(6):
+        steps = list(
+            em_steps(X, initialize(X, 6, method="random", seed=seed), tol=1e-3)
+        )
+        assert len(steps) == 2 and steps[-1].stop_reason == "converged"
+        lls = [s.mean_log_likelihood for s in steps]
+        assert 0 < lls[1] - lls[0] < 1e-3
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            gm = GaussianMixture(
+                6, init_params="random", random_state=seed, tol=1e-3
+            ).fit(X)
+        # scikit-learn reports each log-likelihood a step later (n_iter_ counts
+        # them all) and takes one more M-step after the test.
+        assert gm.converged_ and gm.n_iter_ == len(steps)
+        np.testing.assert_allclose(gm.lower_bounds_, lls, rtol=1e-9)
