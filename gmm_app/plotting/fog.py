@@ -18,7 +18,12 @@ from gmm_app.plotting.builder import (
     plot_text,
 )
 from gmm_app.plotting.geometry import AxesView, Projection, drawn_points
-from gmm_app.plotting.layers import add_hill_tops, add_hills
+from gmm_app.plotting.layers import (
+    add_hill_tops,
+    add_hills,
+    add_move_arrows,
+    add_paths,
+)
 from gmm_app.words import hill_name
 from gmm_core import GMMParams, responsibilities
 
@@ -138,48 +143,16 @@ def fog_map(
                 hoverinfo="skip",
             )
         )
-    if trail is not None and len(trail) > 1:
-        for k in range(k_count):
-            path = proj.points(trail[:, k, :])
-            fig.add_trace(
-                dict(
-                    type=over_type,
-                    x=path[:, 0],
-                    y=path[:, 1],
-                    mode="lines+markers",
-                    line=dict(color=colour(k), width=1.5),
-                    marker=dict(size=4, color=colour(k)),
-                    opacity=0.45,
-                    legendgroup=str(k),
-                    showlegend=False,
-                    hoverinfo="skip",
-                    name=f"{hill_name(k)} trail",
-                )
-            )
+    if trail is not None:
+        plane = np.stack([proj.points(step) for step in trail])
+        names = [f"{hill_name(k)} trail" for k in range(k_count)]
+        add_paths(fig, plane, names, trace_type=over_type)
     add_hills(fig, means, covs, halo=True, trace_type=over_type)
     add_hill_tops(fig, means, trace_type=over_type)
     if moved_from is not None:
-        start = proj.points(moved_from)
-        for k in range(k_count):
-            if np.allclose(start[k], means[k]):
-                continue
-            fig.add_annotation(
-                x=means[k, 0],
-                y=means[k, 1],
-                ax=start[k, 0],
-                ay=start[k, 1],
-                xref="x",
-                yref="y",
-                axref="x",
-                ayref="y",
-                showarrow=True,
-                arrowhead=2,
-                arrowsize=1.4,
-                arrowwidth=2.5,
-                arrowcolor="#111111",
-                text="",
-            )
-    xaxis, yaxis = (view or AxesView.of(xy)).axes()
+        add_move_arrows(fig, proj.points(moved_from), means)
+    view = view or AxesView.of(xy)
+    xaxis, yaxis = view.axes()
     fig.update_xaxes(title=plot_text(proj.titles[0]), **xaxis)
     fig.update_yaxes(title=plot_text(proj.titles[1]), **yaxis)
     # A fixed uirevision keeps the student's zoom and pan from step to step.

@@ -205,10 +205,13 @@ class AxesView:
         -------
         xaxis, yaxis : dict
             Ranges fixed; on one scale, the y axis is anchored to the x axis
-            (Plotly then widens one range to keep the squares square).
+            and both are constrained by their domain: Plotly narrows the plot
+            rather than widening a range, so the axes show the data's extent on
+            a chart of any shape.
         """
         xaxis: dict = dict(range=list(self.x_range))
         yaxis: dict = dict(range=list(self.y_range))
         if self.same_scale:
             yaxis.update(scaleanchor="x", scaleratio=1)
+            xaxis["constrain"] = yaxis["constrain"] = "domain"
         return xaxis, yaxis

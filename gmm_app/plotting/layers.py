@@ -203,3 +203,74 @@ def add_hill_tops(
             showlegend=showlegend,
         )
     )
+
+
+def add_paths(
+    fig: FigureBuilder,
+    trail: np.ndarray,
+    names: Sequence[str],
+    *,
+    trace_type: str = "scatter",
+    opacity: float = 0.45,
+) -> None:
+    """Faint paths of where each hill top (or centre) has been.
+
+    Parameters
+    ----------
+    fig : FigureBuilder
+    trail : ndarray of shape (S, K, 2)
+        The tops of every step so far, in the plane drawn.
+    names : sequence of str, length K
+        Each path's trace name.
+    trace_type : {"scatter", "scattergl"}
+        WebGL when the points under it are WebGL (drawn above every SVG trace).
+    opacity : float
+    """
+    if len(trail) < 2:
+        return
+    for k, name in enumerate(names):
+        fig.add_trace(
+            dict(
+                type=trace_type,
+                x=trail[:, k, 0],
+                y=trail[:, k, 1],
+                mode="lines+markers",
+                line=dict(color=colour(k), width=1.5),
+                marker=dict(size=4, color=colour(k)),
+                opacity=opacity,
+                legendgroup=str(k),
+                showlegend=False,
+                hoverinfo="skip",
+                name=name,
+            )
+        )
+
+
+def add_move_arrows(fig: FigureBuilder, start: np.ndarray, end: np.ndarray) -> None:
+    """An arrow from each top's old place to its new one (none where it stayed).
+
+    Parameters
+    ----------
+    fig : FigureBuilder
+    start, end : ndarray of shape (K, 2)
+        Old and new tops in the plane drawn.
+    """
+    for k in range(len(end)):
+        if np.allclose(start[k], end[k]):
+            continue
+        fig.add_annotation(
+            x=end[k, 0],
+            y=end[k, 1],
+            ax=start[k, 0],
+            ay=start[k, 1],
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            showarrow=True,
+            arrowhead=2,
+            arrowsize=1.4,
+            arrowwidth=2.5,
+            arrowcolor="#111111",
+            text="",
+        )

@@ -1,4 +1,4 @@
-"""Moving through the trace: Reset, Back, Next, Next iteration, Run to the end,
+"""Moving through the trace: Reset, Back, Next, Next iteration, To the end,
 Play and the scrubber (Streamlit).
 
 They only move the position kept in session state; nothing refits on a click.
@@ -84,80 +84,90 @@ def controls(trace: tuple[EMStep, ...]) -> int:
     st.session_state[POSITION] = position
     at_start, at_end = position == 0, position == n - 1
     playing = is_playing()
-    cols = st.columns([1, 1, 1.3, 1.3, 1.3, 1, 1.2])
-    cols[0].button(
+    # A row of buttons as wide as their labels, wrapping onto a second row on a
+    # narrow screen rather than cutting a label short.
+    row = st.container(horizontal=True, gap="small")
+    row.button(
         "Reset",
         key="em_reset",
         on_click=_go,
         args=(0,),
         icon=":material/restart_alt:",
-        width="stretch",
+        width="content",
         disabled=at_start,
+        help="Back to the guess (key: Home)",
+        shortcut="Home",
     )
-    cols[1].button(
+    row.button(
         "Back",
         key="em_back",
         on_click=_move,
         args=(-1, n),
         icon=":material/arrow_back:",
-        width="stretch",
+        width="content",
         disabled=at_start,
-        help="One half-step back",
+        help="One half-step back (key: ←)",
+        shortcut="Left",
     )
     phase, _ = phase_of(position + 1)
     next_label = "Next: E-step" if phase == "e" else "Next: M-step"
-    cols[2].button(
+    row.button(
         next_label,
         key="em_next",
         on_click=_move,
         args=(1, n),
         icon=":material/arrow_forward:",
         type="primary",
-        width="stretch",
+        width="content",
         disabled=at_end,
-        help="One half-step forward: E, then M, then E...",
+        help="One half-step forward: E, then M, then E... (key: →)",
+        shortcut="Right",
     )
-    cols[3].button(
+    row.button(
         "Next iteration",
         key="em_next_iteration",
         on_click=_next_iteration,
         args=(n,),
         icon=":material/fast_forward:",
-        width="stretch",
+        width="content",
         disabled=at_end,
+        help="To the end of the next M-step",
     )
-    cols[4].button(
-        "Run to the end",
+    row.button(
+        "To the end",
         key="em_run_end",
         on_click=_go,
         args=(n - 1,),
         icon=":material/skip_next:",
-        width="stretch",
+        width="content",
         disabled=at_end,
+        help="Run EM to where it stops",
     )
-    cols[5].button(
+    row.button(
         "Pause" if playing else "Play",
         key="em_play",
         on_click=_toggle_play,
         args=(n,),
         icon=":material/pause:" if playing else ":material/play_arrow:",
-        width="stretch",
-    )
-    cols[6].select_slider(
-        "Speed",
-        list(_SPEEDS),
-        value="normal",
-        key="em_speed",
-        label_visibility="collapsed",
+        width="content",
+        help=("Stop" if playing else "Step on by itself") + " (key: Space)",
+        shortcut="Space",
     )
     st.session_state["em_scrub"] = position
-    st.select_slider(
+    scrub, speed = st.columns([5, 1], vertical_alignment="bottom")
+    scrub.select_slider(
         "Scrub through every half-step",
         options=list(range(n)),
         format_func=_position_label,
         key="em_scrub",
         on_change=_scrubbed,
         disabled=n == 1 or playing,
+    )
+    speed.select_slider(
+        "Play's speed",
+        list(_SPEEDS),
+        value="normal",
+        key="em_speed",
     )
     return position
 

@@ -15,9 +15,9 @@ import streamlit as st
 from gmm_app.plotting.fog import fog_map
 from gmm_app.plotting.geometry import Projection
 from gmm_app.shell import state
+from gmm_app.shell.live_chart import live_chart
 from gmm_app.shell.widgets import k_input, seed_input
 from gmm_app.stepper.caches import em_trace
-from gmm_app.stepper.model import clicked_point
 from gmm_app.words import hill_name, md_escape, point_text, tiny, type_label
 from gmm_core import COVARIANCE_TYPES, Dataset, EMStep, FogmapError
 from gmm_core.init import from_means
@@ -36,7 +36,7 @@ _INIT_LABELS = {
     "kmeans": "k-means",
     "random": "random",
     "random_from_data": "random points from the data",
-    "given": "I'll choose (click the chart)",
+    "given": "I'll choose (click)",
 }
 # How the guess was made, completing "K hills placed ..." in the narration.
 GUESS_WORDS = {
@@ -48,7 +48,18 @@ GUESS_WORDS = {
 }
 _REG_OPTIONS = (0.0, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 _TOL_OPTIONS = (1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
-_URL_KEYS = ("n_components", "covariance_type", "em_init", "seed", "em_step")
+_URL_KEYS = (
+    "n_components",
+    "covariance_type",
+    "em_init",
+    "seed",
+    "em_reg_covar",
+    "em_tol",
+    "em_max_iter",
+    "em_means",
+    "em_view",
+    "em_step",
+)
 
 # The student's starting means and, when the collapse lab set them, the widths.
 _Start = tuple[tuple[tuple[float, ...], ...], tuple[float, ...] | None]
@@ -71,18 +82,31 @@ class Settings:
 # The URL
 
 
-def read_url() -> None:
-    """Take K, type, initialisation, seed and position from a shared link.
+def read_url(data: Dataset) -> None:
+    """Take every setting of a run, the placed means, the view and the position
+    from a shared link.
 
-    Read once per session; the position goes straight into session state.
+    Read once per session; the position, the view and the placed means go
+    straight into session state. A value that does not fit the data (a view of
+    features it lacks, means of the wrong number or size) is named in a note.
+
+    Parameters
+    ----------
+    data : Dataset
+        The data the link opens on (the view and the means must fit it).
     """
-    state.read_url_once(
+    first = state.read_url_once(
         "em_stepper",
         {
             "n_components": state.int_param(1, 10),
             "covariance_type": state.choice_param(COVARIANCE_TYPES),
-            "em_init": state.choice_param([k for k in _INIT_LABELS if k != "given"]),
+            "em_init": state.choice_param(_INIT_LABELS),
             "seed": state.int_param(0, 9999),
+            "em_reg_covar": state.float_choice_param(_REG_OPTIONS),
+            "em_tol": state.float_choice_param(_TOL_OPTIONS),
+            "em_max_iter": state.int_param(1, 500),
+            "em_means": means_param,
+            "em_view": lambda text: text,
             "em_step": state.int_param(0, 100_000),
         },
     )
@@ -90,25 +114,105 @@ def read_url() -> None:
     if step is not None:
         st.session_state[POSITION] = step
         state.forget("em_step")
+    if not first:
+        return
+    view = state.remembered("em_view")
+    state.forget("em_view")
+    if view is not None:
+        if view in view_options(data):
+            st.session_state["em_view"] = view
+        else:
+            state.mark_unread("em_view", view)
+    means = state.remembered("em_means")
+    state.forget("em_means")
+    if means is not None:
+        k = state.remembered("n_components", 3)
+        if len(means) == k and all(len(m) == data.n_features for m in means):
+            st.session_state[CHOSEN] = list(means)
+            st.session_state.pop(WIDTHS, None)
+            state.remember("em_init", "given")
+        else:
+            state.mark_unread("em_means", means_text(means))
 
 
-def write_url(settings: Settings, position: int) -> None:
-    """Keep this view in the URL so it can be shared.
+def view_options(data: Dataset) -> list[str]:
+    """The views a link may ask for on ``data`` (``em_view``'s options).
+
+    Parameters
+    ----------
+    data : Dataset
+
+    Returns
+    -------
+    list of str
+        "pca" and "i,j" for each pair of features i < j; empty for two or fewer
+        features (there is no choice to make).
+    """
+    if data.n_features <= 2:
+        return []
+    d = data.n_features
+    return ["pca", *[f"{i},{j}" for i in range(d) for j in range(i + 1, d)]]
+
+
+def means_param(text: str) -> tuple[tuple[float, ...], ...] | None:
+    """Read placed means from a link: ``1.2,3.4;5.6,7.8`` is two means in 2-D.
+
+    Parameters
+    ----------
+    text : str
+        Means separated by ";", coordinates by ",".
+
+    Returns
+    -------
+    tuple of tuples of float, or None
+        None unless every coordinate is a finite number and every mean has as
+        many as the first.
+    """
+    try:
+        means = tuple(
+            tuple(float(v) for v in part.split(",")) for part in text.split(";")
+        )
+    except ValueError:
+        return None
+    if len({len(m) for m in means}) != 1 or not np.isfinite(means).all():
+        return None
+    return means
+
+
+def means_text(means: tuple[tuple[float, ...], ...] | list) -> str:
+    """Placed means as a link carries them (the inverse of :func:`means_param`)."""
+    return ";".join(
+        ",".join(np.format_float_positional(float(v), trim="-") for v in m)
+        for m in means
+    )
+
+
+def write_url(settings: Settings, position: int, start: _Start | None) -> None:
+    """Keep this view in the URL so it can be shared and reopened exactly.
 
     Parameters
     ----------
     settings : Settings
     position : int
         The half-step shown.
+    start : tuple or None
+        What :func:`chosen_means` returned: placed means travel in the link.
     """
     values: dict[str, object] = {
         "n_components": settings.n_components,
         "covariance_type": settings.covariance_type,
+        "em_init": settings.init,
         "seed": settings.seed,
+        "em_reg_covar": format(settings.reg_covar, "g"),
+        "em_tol": format(settings.tol, "g"),
+        "em_max_iter": settings.max_iter,
         "em_step": position,
     }
-    if settings.init != "given":
-        values["em_init"] = settings.init
+    if start is not None:
+        values["em_means"] = means_text(start[0])
+    view = st.session_state.get("em_view")
+    if view is not None:
+        values["em_view"] = view
     state.write_url(values, _URL_KEYS)
 
 
@@ -129,7 +233,7 @@ def settings_panel(data: Dataset) -> Settings:
     Settings
     """
     with st.container(border=True):
-        cols = st.columns([1, 1.6, 1.6, 0.9, 1.2, 1.2, 1])
+        cols = st.columns([0.8, 1.4, 1.9, 0.8, 1.1, 1.1, 1.3])
         k = k_input(cols[0], data, help="How many Gaussian hills EM looks for.")
         ctype = state.shared_widget(
             cols[1].selectbox,
@@ -237,7 +341,7 @@ def say_restart_note() -> None:
 def chosen_means(
     data: Dataset, settings: Settings, projection: Projection | None
 ) -> _Start | None:
-    """For "I'll choose": let the student click K points; None until all are placed.
+    """For "I'll choose": the student clicks K places; None until all are placed.
 
     Parameters
     ----------
@@ -276,33 +380,87 @@ def chosen_means(
             widths = None
         return tuple(placed), None if widths is None else tuple(widths)
     k = len(placed)
-    st.info(
-        f"Click a point on the chart to put the top of **{hill_name(k)}** there "
-        f"({k + 1} of {settings.n_components}).",
-        icon=":material/touch_app:",
-    )
     if data.n_features == 1:
+        st.info(
+            f"Type the number of the point where the top of **{hill_name(k)}** "
+            f"goes ({k + 1} of {settings.n_components}).",
+            icon=":material/touch_app:",
+        )
         index = st.number_input(
             "Point # for this hill", 0, data.n_samples - 1, 0, key="em_pick_point"
         )
         if st.button("Put the hill here", key="em_pick"):
-            placed.append(tuple(float(v) for v in data.X[int(index)]))
+            placed.append(placed_point(data, data.X[int(index)]))
             st.rerun()
         return None
+    st.info(
+        f"Click anywhere on the map to put the top of **{hill_name(k)}** there "
+        f"({k + 1} of {settings.n_components}).",
+        icon=":material/touch_app:",
+    )
     params = from_means(
         data.X, data.X[:1].repeat(max(k, 1), 0) if not placed else np.asarray(placed)
     )
     fig = fog_map(data.X, params, None, data.feature_names, projection, height=460)
     if not placed:  # nothing placed yet: only the points
         fig.data = fig.data[:1]
-    event = st.plotly_chart(
-        fig, key=f"em_place_{k}", on_select="rerun", selection_mode="points"
-    )
-    index = clicked_point(event)
-    if index is not None:
-        placed.append(tuple(float(v) for v in data.X[index]))
+    fig.update_layout(hovermode="closest", dragmode=False)
+    click = live_chart(fig, key=f"em_place_{k}", anywhere=True)
+    if click is not None:
+        proj = projection or Projection.features(data.feature_names)
+        if click.row is not None and 0 <= click.row < data.n_samples:
+            where = data.X[click.row]
+        elif click.x is not None and click.y is not None:
+            where = lifted(proj, data.X, np.array([click.x, click.y]))
+        else:
+            return None
+        placed.append(placed_point(data, where))
         st.rerun()
     return None
+
+
+def lifted(projection: Projection, X: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    """The point of the data's space a click on a 2-D view stands for.
+
+    In the view's plane it is where the student clicked; along every direction
+    the view does not show, it sits at the data's mean.
+
+    Parameters
+    ----------
+    projection : Projection
+        The view (its matrix has orthonormal columns: two features or two
+        principal directions).
+    X : ndarray of shape (N, D)
+    xy : ndarray of shape (2,)
+        The click, in the view's units.
+
+    Returns
+    -------
+    ndarray of shape (D,)
+    """
+    centre = X.mean(axis=0)
+    return centre + projection.matrix @ (xy - projection.points(centre[None])[0])
+
+
+def placed_point(data: Dataset, where: np.ndarray) -> tuple[float, ...]:
+    """A hill top placed at ``where``, rounded to a thousandth of each feature's
+    range (so a link can carry it in a few digits and reopen the same run).
+
+    Parameters
+    ----------
+    data : Dataset
+    where : ndarray of shape (D,)
+
+    Returns
+    -------
+    tuple of D floats
+    """
+    ranges = np.ptp(data.X, axis=0)
+    out = []
+    for value, width in zip(np.asarray(where, dtype=np.float64), ranges, strict=True):
+        digits = 3 - int(np.floor(np.log10(width))) if width > 0 else 3
+        out.append(float(round(float(value), max(digits, 0))))
+    return tuple(out)
 
 
 ###############################################################################

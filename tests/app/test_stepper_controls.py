@@ -70,14 +70,32 @@ def hill_tops(at: AppTest, key: str = "em_map") -> np.ndarray:
 
 
 def hints(at: AppTest) -> list[str]:
-    return [i.value for i in at.info if i.value.startswith("Click a point")]
+    return [
+        i.value
+        for i in at.info
+        if i.value.startswith(("Click anywhere", "Type the number"))
+    ]
 
 
 def hint(k: int) -> str:
     return (
-        f"Click a point on the chart to put the top of **hill {'ABC'[k]}** there "
+        f"Click anywhere on the map to put the top of **hill {'ABC'[k]}** there "
         f"({k + 1} of {K})."
     )
+
+
+def typed_hint(k: int) -> str:
+    return (
+        f"Type the number of the point where the top of **hill {'ABC'[k]}** "
+        f"goes ({k + 1} of {K})."
+    )
+
+
+def near(placed: np.ndarray, X: np.ndarray, rows: list[int]) -> None:
+    """Placed tops sit on the clicked points, to a thousandth of each feature's
+    range (the link carries them to that precision)."""
+    gap = np.abs(np.asarray(placed) - X[rows]) / np.ptp(X, axis=0)
+    assert gap.max() <= 1e-3, gap
 
 
 def full_run(X: np.ndarray, init: GMMParams, tol: float = 1e-3) -> list:
@@ -176,14 +194,18 @@ def test_kmeans_in_lockstep_follows_lloyd_from_ems_start() -> None:
             assert "the same starting centres" in caption[0]
             continue
         t = (position + 1) // 2
-        if position % 2:  # E-step t: assign step t - 1, labels from those centres
+        if position % 2:  # E-step t: assign step t, labels from km[t - 1]'s centres
             s = min(t - 1, last)
             labels = pairwise_distances_argmin(X, km[s].centers)
-            assert f"assign step {s}:" in caption[0]
+            if t <= last + 1:
+                assert f"assign step {t}:" in caption[0]
         else:  # M-step t: update step t, centres at the means of the old labels
             s = min(t, last)
             labels = km[max(s - 1, 0)].labels
-            assert f"update step {s}:" in caption[0]
+            shown = (
+                f"update step {s}:" if t <= last else f"still after update step {s}."
+            )
+            assert shown in caption[0]
             means = [X[labels == k].mean(axis=0) for k in range(K)]
             np.testing.assert_allclose(shown_centres, means, atol=1e-9)
         np.testing.assert_allclose(shown_centres, km[s].centers, atol=1e-12)
@@ -193,7 +215,11 @@ def test_kmeans_in_lockstep_follows_lloyd_from_ems_start() -> None:
         for k in range(K):  # every point drawn on its island
             island = points(trace_named(figure, f"island {'ABC'[k]}"))
             np.testing.assert_allclose(island, X[labels == k].reshape(-1, 2))
-        assert ("K-Means converged at step 11." in caption[0]) == (t >= last)
+        done = (
+            "K-Means has converged: assign step 12 moved no point to another "
+            "island, so update step 11 was its last."
+        )
+        assert (done in caption[0]) == (t >= last + 1)
 
 
 ###############################################################################
@@ -215,7 +241,10 @@ def test_the_restart_gallery_shows_each_seed_best_first() -> None:
         assert sum(1 for axis in figure["layout"] if axis.startswith("xaxis")) == n
         order = sorted(range(n), key=lambda s: final[s], reverse=True)
         best = order[0]
-        assert titles[0] == f"#1 seed {best}: {final[best]:.4f} (best)"
+        top = [s for s in order if final[s] > final[best] - 1e-3]  # within tol
+        flag = "best" if len(top) == 1 else "tied for best"
+        flag = "all tied" if len(top) == n else flag
+        assert titles[0] == f"#1 seed {best}: {final[best]:.4f} ({flag})"
         for rank, seed in enumerate(order, 1):
             assert titles[rank - 1].startswith(f"#{rank} seed {seed}: ")
         table = next(df.value for df in at.dataframe if "verdict" in df.value.columns)
@@ -225,11 +254,11 @@ def test_the_restart_gallery_shows_each_seed_best_first() -> None:
             [final[s] for s in order],
             atol=6e-6,
         )
-        verdicts = [
-            "best" if final[s] >= final[best] - 1e-3 else "local optimum" for s in order
-        ]
+        verdicts = [flag if s in top else "local optimum" for s in order]
         assert list(table["verdict"]) == verdicts
-    # Pinned: on the moons, seed 2 is the best of the first three, seed 1 of two.
+    # Pinned: on the moons, seed 2 is the best of the first three, seed 1 of two;
+    # of nine, seeds 6 and 7 tie (within tol) for best.
+    assert abs(final[6] - final[7]) < 1e-3 and flag == "tied for best"
     assert max(range(2), key=final.__getitem__) == 1
     assert max(range(3), key=final.__getitem__) == 2
 
@@ -258,19 +287,20 @@ def test_placed_means_are_where_the_hills_start_and_can_be_placed_again() -> Non
         assert hints(at) == [hint(k)]
         assert chart_keys(at) == [f"em_place_{k}"]
         if k:  # the hills placed so far are drawn on the placing map
-            np.testing.assert_allclose(hill_tops(at, f"em_place_{k}"), X[rows[:k]])
+            near(hill_tops(at, f"em_place_{k}"), X, rows[:k])
         place_on_map(at, k, row)
     assert hints(at) == []
     assert at.session_state[POSITION] == 0
     assert narration(at).startswith("**The guess.** 3 hills placed where you clicked")
-    np.testing.assert_allclose(hill_tops(at), X[rows], atol=1e-12)
+    placed = hill_tops(at)
+    near(placed, X, rows)
     assert any(
         c.value.startswith("Your starting means: hill A at point (")
         and f"hill C at point ({X[250][0]:.3g}, {X[250][1]:.3g})" in c.value
         for c in at.caption
     )
     # EM runs from exactly there: it stops where the core's EM from there stops.
-    trace = full_run(X, initialize(X, K, method="given", means=X[rows]))
+    trace = full_run(X, initialize(X, K, method="given", means=placed))
     click(at, "em_run_end")
     assert at.session_state[POSITION] == 2 * (len(trace) - 1)
     np.testing.assert_allclose(hill_tops(at), trace[-1].params.means, atol=1e-9)
@@ -282,7 +312,7 @@ def test_placed_means_are_where_the_hills_start_and_can_be_placed_again() -> Non
         place_on_map(at, k, row)
     assert at.session_state[POSITION] == 0  # back to a guess, from the new places
     assert narration(at).startswith("**The guess.**")
-    np.testing.assert_allclose(hill_tops(at), X[[5, 6, 7]], atol=1e-12)
+    near(hill_tops(at), X, [5, 6, 7])
 
 
 def test_one_feature_places_means_by_point_number() -> None:
@@ -291,20 +321,23 @@ def test_one_feature_places_means_by_point_number() -> None:
     at.selectbox(key="em_init").set_value("given").run()
     rows = [5, 300, 590]
     for k, row in enumerate(rows):
-        assert hints(at) == [hint(k)]
+        assert hints(at) == [typed_hint(k)]
         assert "em_curves" not in chart_keys(at)
         at.number_input(key="em_pick_point").set_value(row).run()
-        assert hints(at) == [hint(k)]  # typing a number places nothing yet
+        assert hints(at) == [typed_hint(k)]  # typing a number places nothing yet
         click(at, "em_pick")
     assert hints(at) == []
     assert narration(at).startswith("**The guess.** 3 hills placed where you clicked")
     # Each dashed curve is a third of a bell as wide as the data, on its point.
     sd = math.sqrt(X[:, 0].var() + 1e-6)
     figure = figure_by_key(at, "em_curves")
-    for k, row in enumerate(rows):
+    # The tops the link carries: each point's height to a thousandth of the range.
+    tops = [float(v) for v in at.query_params["em_means"].split(";")]
+    near(np.array(tops)[:, None], X, rows)
+    for k, top in enumerate(tops):
         curve = trace_named(figure, f"hill {'ABC'[k]} (33%)")
         x = np.array(decoded(curve["x"]))
-        bell = np.exp(-0.5 * ((x - X[row, 0]) / sd) ** 2) / (
+        bell = np.exp(-0.5 * ((x - top) / sd) ** 2) / (
             sd * math.sqrt(2 * math.pi)
         )
         np.testing.assert_allclose(decoded(curve["y"]), bell / K, rtol=1e-9)
