@@ -4,7 +4,7 @@ import streamlit as st
 
 from gmm_app.shell.sidebar import STEPPER_FIT_LIMIT, page_data, render_sidebar
 from gmm_app.shell.widgets import projection_picker
-from gmm_app.stepper import controls, experiments, panels
+from gmm_app.stepper import controls, experiments, panels, predict_panel
 from gmm_app.stepper.model import view_at
 from gmm_app.stepper.settings import (
     chosen_means,
@@ -26,9 +26,11 @@ st.caption(
 )
 data = page_data(active, STEPPER_FIT_LIMIT)
 
-read_url()
+read_url(data)
+experiments.read_collapse_url(data)
 settings = settings_panel(data)
 projection = projection_picker(data, "em_view")
+predicting = predict_panel.predict_toggle()
 start = chosen_means(data, settings, projection)
 track_settings(data, settings, start)
 trace = (
@@ -45,12 +47,19 @@ if trace is not None:
     def stepper() -> None:
         """Everything that changes on a step; a click reruns only this part."""
         controls.advance_if_playing(trace)
+        predict_panel.hold(data.X, trace, predicting)
         position = controls.controls(trace)
+        asking = predict_panel.pending(data.X, trace, projection)
+        if asking is not None:
+            predict_panel.ask(asking)
         view = view_at(data.X, trace, position)
+        if predicting:
+            predict_panel.feedback(position, view.is_last)
         panels.loop_and_narration(view, trace, settings)
         left, right = st.columns([3, 2], gap="medium")
         with left:
-            clicked = panels.main_chart(data, view, projection)
+            marks = None if asking is None else asking.marks
+            clicked = panels.main_chart(data, view, projection, marks)
         with right:
             panels.side_charts(view, settings)
         st.subheader("The hills' parameters")
@@ -59,12 +68,14 @@ if trace is not None:
         panels.equations(data, view, trace, settings, clicked)
         st.subheader("K-Means in lockstep: the same start on a clear day")
         experiments.kmeans_lockstep(data, view, trace, projection)
-        write_url(settings, position)
+        write_url(settings, position, start)
         playing = controls.is_playing()
         if playing != timer_on or (playing and controls.tick_seconds() != tick):
             st.rerun()  # the whole page: start, stop or retime the fragment's timer
 
     stepper()
+else:  # the student is placing hills: the link still says how far they got
+    write_url(settings, 0, start)
 
 if trace is not None:
     st.subheader("Restart gallery: several seeds side by side")

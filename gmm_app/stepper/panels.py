@@ -6,10 +6,11 @@ hills' parameters and every number of the E- and M-step worked out.
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from gmm_app.plotting.fog import fog_curves, fog_map, responsibility_bands
-from gmm_app.plotting.geometry import Projection
+from gmm_app.plotting.geometry import AxesView, Projection
 from gmm_app.plotting.loop import surveyor_loop
 from gmm_app.shell.live_chart import live_chart
 from gmm_app.stepper.equations import m_step_steps, responsibility_steps
@@ -19,6 +20,9 @@ from gmm_app.stepper.narration import narrate, parameter_rows, stop_message
 from gmm_app.stepper.settings import GUESS_WORDS, Settings
 from gmm_app.words import aligned, hill_name, hill_names, hill_title
 from gmm_core import Dataset, EMStep
+
+# Under a map whose axes have their own scales (AxesView.same_scale is False).
+STRETCHED = "The two axes have different scales, so ellipses look stretched."
 
 
 def loop_and_narration(
@@ -61,7 +65,12 @@ def loop_and_narration(
         )
 
 
-def main_chart(data: Dataset, view: View, projection: Projection | None) -> int | None:
+def main_chart(
+    data: Dataset,
+    view: View,
+    projection: Projection | None,
+    marks: list[dict] | None = None,
+) -> int | None:
     """The map (or bell curves for 1-D data); returns a clicked point, if any.
 
     Parameters
@@ -70,6 +79,8 @@ def main_chart(data: Dataset, view: View, projection: Projection | None) -> int 
     view : View
     projection : Projection or None
         The map's view; None draws bell curves (one feature).
+    marks : list of dict, optional
+        Traces drawn over everything (what a prediction question is about).
 
     Returns
     -------
@@ -78,6 +89,7 @@ def main_chart(data: Dataset, view: View, projection: Projection | None) -> int 
     """
     if projection is None:
         fig = fog_curves(data.X, view.params, data.feature_names[0])
+        _add_marks(fig, marks)
         live_chart(fig, key="em_curves")
         live_chart(responsibility_bands(data.X, view.params), key="em_bands")
         st.caption(
@@ -96,6 +108,7 @@ def main_chart(data: Dataset, view: View, projection: Projection | None) -> int 
         moved_from=None if view.previous_params is None else view.previous_params.means,
         height=520,
     )
+    _add_marks(fig, marks)
     clicked = live_chart(fig, key="em_map", clickable=True)
     st.caption(
         "Colour and shape: a point's likeliest hill; faded: unsure. Ringed: its "
@@ -103,7 +116,16 @@ def main_chart(data: Dataset, view: View, projection: Projection | None) -> int 
         "deviations. Arrows: how each hill top just moved; faint paths: where it has "
         "been. Click a point to see its E-step worked out below."
     )
+    if not AxesView.of(projection.points(data.X)).same_scale:
+        st.caption(STRETCHED)
     return clicked
+
+
+def _add_marks(fig: go.Figure, marks: list[dict] | None) -> None:
+    """Draw ``marks`` on top: WebGL when the points are (WebGL covers SVG)."""
+    gl = any(trace.type == "scattergl" for trace in fig.data)
+    for mark in marks or ():
+        fig.add_trace({**mark, "type": "scattergl" if gl else "scatter"})
 
 
 def side_charts(view: View, settings: Settings) -> None:
