@@ -50,8 +50,6 @@ if trace is not None:
         predict_panel.hold(data.X, trace, predicting)
         position = controls.controls(trace)
         asking = predict_panel.pending(data.X, trace, projection)
-        if asking is not None:
-            predict_panel.ask(asking)
         view = view_at(data.X, trace, position)
         if predicting:
             predict_panel.feedback(position, view.is_last)
@@ -61,6 +59,8 @@ if trace is not None:
             marks = None if asking is None else asking.marks
             clicked = panels.main_chart(data, view, projection, marks)
         with right:
+            if asking is not None:  # beside the map it marks
+                predict_panel.ask(asking)
             panels.side_charts(view, settings)
         st.subheader("The hills' parameters")
         panels.parameter_table(view, trace)

@@ -190,9 +190,9 @@ def _point_marks(
             x=xy[:, 0],
             y=xy[:, 1],
             mode="markers+text",
-            text=[f"#{point}?"],
-            textposition="top center",
-            textfont=dict(size=15, color="#111111"),
+            text=[f"   #{point}?"],
+            textposition="middle right",
+            textfont=dict(size=15, color="#111111", weight="bold"),
             marker=dict(
                 symbol="circle-open", size=22, color="#111111", line=dict(width=3)
             ),
@@ -272,7 +272,7 @@ def ask(asking: Asking) -> None:
                 format_func=lambda v: f"{v:.0%}",
                 key="em_sure",
             )
-        cols = st.columns([1, 1, 2])
+        cols = st.columns(2)
         cols[0].button(
             "Check",
             key="em_check",
@@ -291,7 +291,7 @@ def ask(asking: Asking) -> None:
             args=(asking.position,),
             width="stretch",
         )
-        cols[2].caption(_tally_caption())
+        st.caption(_tally_caption())
 
 
 def _spot_label(i: int) -> str:
