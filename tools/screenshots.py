@@ -56,7 +56,33 @@ def main() -> None:
             target = OUT / f"{name}.png"
             page.screenshot(path=str(target))
             print(f"saved {target.relative_to(ROOT)}")
+        predict_shots(page, base)
         browser.close()
+
+
+def predict_shots(page: object, base: str) -> None:
+    """Predict first: the question beside its map, then the feedback."""
+    page.goto(f"{base}/EM_stepper?dataset=overlapping&em_predict=1")  # type: ignore[attr-defined]
+    wait_idle(page)
+    page.locator(".st-key-em_next button").first.click()  # type: ignore[attr-defined]
+    wait_idle(page)
+    wait_live_charts(page)
+    page.wait_for_timeout(800)
+    question = page.locator(".st-key-em_question")  # type: ignore[attr-defined]
+    row = page.locator('[data-testid="stHorizontalBlock"]').filter(has=question)  # type: ignore[attr-defined]
+    row.last.screenshot(path=str(OUT / "predict_question.png"))
+    print("saved docs/images/predict_question.png")
+    question.get_by_text("hill B", exact=True).click()
+    wait_idle(page)
+    page.locator(".st-key-em_sure").get_by_text("90%", exact=True).click()  # type: ignore[attr-defined]
+    wait_idle(page)
+    page.locator(".st-key-em_check button").first.click()  # type: ignore[attr-defined]
+    wait_idle(page)
+    wait_live_charts(page)
+    page.wait_for_timeout(800)
+    alert = page.locator('[data-testid="stAlert"]').filter(has_text="claims point")  # type: ignore[attr-defined]
+    alert.first.screenshot(path=str(OUT / "predict_feedback.png"))
+    print("saved docs/images/predict_feedback.png")
 
 
 if __name__ == "__main__":

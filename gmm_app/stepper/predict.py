@@ -353,16 +353,19 @@ def point_feedback(q: PointQuestion, guess: int, sure: float | None) -> Feedback
     lines = [f"Its responsibilities in this E-step: {shares}.", _why_point(q)]
     if sure is not None:
         mine = float(q.resp[guess])
-        lines.append(
-            f"You were {sure:.0%} sure; the point gives {hill_name(guess)} "
-            f"{share_percent(mine)}. "
-            + (
-                "A soft assignment: even the winner does not get all of it."
-                if right and q.resp[a] < 0.99
-                else "Well calibrated."
-                if right
-                else "Fog works both ways: sure-looking points can be shared."
+        gap = sure - mine
+        if abs(gap) <= 0.1:
+            verdict = "About as sure as the E-step: well judged."
+        elif gap > 0:
+            verdict = (
+                "The E-step is less sure than you were: near a valley its shares "
+                "stay soft."
             )
+        else:
+            verdict = "The E-step is surer than you were."
+        lines.append(
+            f"You were {sure:.0%} sure of {hill_name(guess)}; the E-step gives it "
+            f"{share_percent(mine)}. {verdict}"
         )
     return Feedback(right, headline, tuple(lines))
 

@@ -119,7 +119,16 @@ def test_point_feedback_shows_the_cores_shares_and_agrees_with_sklearn(
     why = right.lines[1]
     assert f"{q.sigmas[q.answer]:.2f} standard deviations" in why
     assert f"{q.weights[q.answer]:.0%}" in why
-    assert "You were 90% sure" in right.lines[2]
+    assert f"You were 90% sure of hill {'ABC'[q.answer]}" in right.lines[2]
+    gap = 0.9 - q.resp[q.answer]
+    expected = (
+        "well judged"
+        if abs(gap) <= 0.1
+        else "less sure than you were"
+        if gap > 0
+        else "surer than you were"
+    )
+    assert expected in right.lines[2]
     assert len(wrong.lines) == 2  # no "how sure" said, no calibration line
 
 
