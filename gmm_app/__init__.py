@@ -10,6 +10,8 @@
     explorer/ stepper/ shapes/ choosing_k/
                   one package per lesson: its numbers (model), its figures (Plotly
                   only) and its panels (Streamlit)
+    cli.py        the ``fogmap`` command of an installed wheel: ``streamlit run``
+                  on the packaged ``app.py`` (no page or lesson imports it)
 
 Arrows point down: a lesson may import ``shell``, ``plotting``, ``words`` and
 ``gmm_core``, never another lesson; ``plotting`` and ``words`` import no Streamlit;
