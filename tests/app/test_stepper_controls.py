@@ -337,9 +337,7 @@ def test_one_feature_places_means_by_point_number() -> None:
     for k, top in enumerate(tops):
         curve = trace_named(figure, f"hill {'ABC'[k]} (33%)")
         x = np.array(decoded(curve["x"]))
-        bell = np.exp(-0.5 * ((x - top) / sd) ** 2) / (
-            sd * math.sqrt(2 * math.pi)
-        )
+        bell = np.exp(-0.5 * ((x - top) / sd) ** 2) / (sd * math.sqrt(2 * math.pi))
         np.testing.assert_allclose(decoded(curve["y"]), bell / K, rtol=1e-9)
     means = list(at.table[0].value["mean"])
     assert means == [f"({X[row, 0]:.3g})" for row in rows]
