@@ -4,9 +4,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from gmm_app.lesson_steps import step_count
 from gmm_app.plotting.fog import fog_curves, fog_map
 from gmm_app.plotting.loop import surveyor_loop
 from gmm_app.shell.data import fitted_mixture
+from gmm_app.shell.lesson_path import current_step, start_button
 from gmm_app.shell.navigation import available_pages
 from gmm_app.shell.sidebar import HOME_FIT_LIMIT, page_data, render_sidebar
 from gmm_app.words import fog_sentence, hill_name, md_escape
@@ -30,6 +32,13 @@ st.markdown(
     "Fogmap teaches **Gaussian Mixture Models** and the **Expectation-Maximization "
     "(EM)** algorithm by letting you watch them work, one step at a time."
 )
+if current_step() is None:  # on the path, its box above says where you are
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+        start_button()
+        st.caption(
+            f"New here? {step_count()} short steps lead you through the four "
+            "lessons in order, one thing to do at a time. Or explore freely below."
+        )
 data = page_data(active, HOME_FIT_LIMIT)
 
 left, right = st.columns([2, 3], gap="large")

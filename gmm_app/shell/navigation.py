@@ -62,3 +62,17 @@ ALL_PAGES: tuple[PageInfo, ...] = (
 def available_pages() -> list[PageInfo]:
     """The pages whose script exists (lessons arrive one at a time)."""
     return [p for p in ALL_PAGES if (ROOT / p.path).is_file()]
+
+
+def page_info(path: str) -> PageInfo:
+    """The page whose script is ``path`` (relative to the project root).
+
+    Raises
+    ------
+    KeyError
+        For a script that is not one of Fogmap's pages.
+    """
+    for page in ALL_PAGES:
+        if page.path == path:
+            return page
+    raise KeyError(path)

@@ -7,7 +7,7 @@ import time
 import streamlit as st
 
 from gmm_app.plotting.geometry import DRAW_LIMIT
-from gmm_app.shell import state
+from gmm_app.shell import lesson_path, state
 from gmm_app.shell.data import preset_data
 from gmm_app.shell.navigation import available_pages
 from gmm_app.shell.widgets import scale_gap
@@ -43,17 +43,35 @@ _NO_LABELS = "(none)"
 def render_sidebar() -> Dataset:
     """Draw the sidebar and return the active data.
 
+    The lesson path's current step, when the student follows it, goes at the top
+    of the main area (:mod:`gmm_app.shell.lesson_path`).
+
     Returns
     -------
     Dataset
         The chosen preset, or the student's uploaded file.
     """
+    lesson_path.arrive(use_preset)
+    lesson_path.path_box()
     with st.sidebar:
         st.markdown("## :material/foggy: Fogmap")
         for page in available_pages():
             st.page_link(page.path, label=page.title, icon=page.icon)
         st.divider()
-        return _data_source()
+        data = _data_source()
+        return data
+
+
+def use_preset(key: str) -> None:
+    """Make the preset ``key`` the active data, at its own default size.
+
+    What choosing it in the dataset box does (the lesson path calls it too).
+    Choosing the preset already active changes nothing.
+    """
+    if state.remembered("dataset", DEFAULT_DATASET) == key:
+        return
+    state.remember("dataset", key)
+    _preset_defaults(key)
 
 
 def _on_upload() -> None:
@@ -117,7 +135,12 @@ def _on_dataset_change() -> None:
         # (Not the default preset, which removing returns to; and not the stale
         # "Your file" choice a browser sends when a replacement interrupts a run.)
         st.session_state.pop(_REPLACED, None)
-    preset = PRESETS.get(st.session_state["dataset"])
+    _preset_defaults(st.session_state["dataset"])
+
+
+def _preset_defaults(key: str) -> None:
+    """A preset just chosen starts at its own default size, in its own units."""
+    preset = PRESETS.get(key)
     if preset is not None and preset.default_n is not None:
         state.remember("n_samples", preset.default_n)
     state.forget("standardise")  # each data set starts in its own units
