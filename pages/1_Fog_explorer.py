@@ -2,7 +2,14 @@
 
 import streamlit as st
 
-from gmm_app.explorer import hills_panels, limits_panels, map_panels, panels, settings
+from gmm_app.explorer import (
+    checks_panel,
+    hills_panels,
+    limits_panels,
+    map_panels,
+    panels,
+    settings,
+)
 from gmm_app.shell.sidebar import EXPLORER_FIT_LIMIT, page_data, render_sidebar
 
 st.set_page_config(page_title="Fog explorer · Fogmap", page_icon="🌫️", layout="wide")
@@ -33,11 +40,14 @@ if analysis is not None:
 
     st.subheader("The map behind the points")
     background = map_panels.background_picker()
+    checks = checks_panel.build_checks(data.X, analysis, fog, chosen.seed)
     left, right = st.columns([3, 2], gap="medium")
     with right:
         outliers = map_panels.outlier_panel(data, analysis)
     with left:
-        selected = map_panels.main_map(analysis, maps, fog, outliers, background)
+        selected = map_panels.main_map(
+            analysis, maps, fog, outliers, background, checks_panel.map_marks(checks)
+        )
     st.markdown("**Soft assignments, point by point**")
     map_panels.selection_panel(data, analysis, fog, outliers, selected)
     map_panels.export_panel(active, analysis, outliers)
@@ -47,6 +57,9 @@ if analysis is not None:
 
     st.subheader("The hills")
     hills_panels.hills_section(data, analysis, maps, fog)
+
+    st.subheader("Check yourself")
+    checks_panel.checks_section(checks, analysis.n_components)
 
     settings.write_url(chosen, fog.level)
 

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from gmm_app.shapes import checks_panel
 from gmm_app.shapes import panels as ui
 from gmm_app.shapes.caches import fit_all_types
 from gmm_app.shapes.sandbox import shape_sandbox
@@ -11,6 +12,7 @@ from gmm_app.shell.sidebar import SWEEP_FIT_LIMIT, page_data, render_sidebar
 st.set_page_config(
     page_title="Covariance shapes · Fogmap", page_icon="🌫️", layout="wide"
 )
+ui.follow_old_link()  # before the sidebar reads the URL
 active = render_sidebar()
 
 st.title("Covariance shapes")
@@ -40,5 +42,8 @@ shape_sandbox()
 
 st.subheader("What goes wrong, and how to fix it")
 singular_demo(shown, settings, projection)
+
+st.subheader("Check yourself")
+checks_panel.checks_section(shown, fits, settings)
 
 ui.write_url(settings, shown)

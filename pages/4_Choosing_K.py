@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from gmm_app.choosing_k import checks_panel
 from gmm_app.choosing_k import panels as ui
 from gmm_app.choosing_k.model import summarise
 from gmm_app.choosing_k.settings import read_url, settings_panel, write_url
@@ -31,22 +32,30 @@ else:
 
 if fits:
     sweeps = summarise(fits)
-    pick = shown["pick"] = ui.current_pick(sweeps)
-    ui.verdict_panel(sweeps, data, settings)
+    checks = checks_panel.prepare(sweeps)
+    hide = checks_panel.hiding_picks(checks)  # BIC's pick waits for an answer
+    pick = shown["pick"] = ui.current_pick(sweeps, hide=hide)
+    ui.verdict_panel(sweeps, data, settings, hide=hide)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        ui.criteria_panel(sweeps, data, settings, pick)
+        ui.criteria_panel(sweeps, data, settings, pick, hide=hide)
     with right:
-        shown["view"] = ui.chosen_fit_panel(fits, sweeps, data, settings, pick)
+        shown["view"] = ui.chosen_fit_panel(
+            fits, sweeps, data, settings, pick, hide=hide
+        )
 
-    st.subheader("Occam's razor: fit against penalty")
-    shown["razor_type"] = ui.razor_panel(sweeps, pick, settings.n_init)
+    st.subheader("Check yourself")
+    checks_panel.checks_section(checks, hide)
 
-    if settings.heldout:
-        st.subheader("Held-out check: does the fit carry over to new points?")
-        ui.heldout_panel(data, settings)
+    if not hide:
+        st.subheader("Occam's razor: fit against penalty")
+        shown["razor_type"] = ui.razor_panel(sweeps, pick, settings.n_init)
 
-    st.subheader("Every fit in numbers")
-    ui.numbers_table(sweeps, settings)
+        if settings.heldout:
+            st.subheader("Held-out check: does the fit carry over to new points?")
+            ui.heldout_panel(data, settings)
+
+        st.subheader("Every fit in numbers")
+        ui.numbers_table(sweeps, settings)
 
 write_url(settings, **shown)

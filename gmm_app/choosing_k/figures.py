@@ -154,6 +154,7 @@ def criteria_chart(
     true_k: int | None = None,
     selected: tuple[str, int] | None = None,
     height: int | None = None,
+    hide_best: bool = False,
 ) -> go.Figure:
     """Information criteria against K, one panel per covariance type.
 
@@ -173,6 +174,9 @@ def criteria_chart(
     selected : (covariance type, K), optional
         The fit drawn elsewhere on the page: ringed.
     height : int, optional
+    hide_best : bool
+        Leave out the stars, the picks under the titles and the true K (a
+        question asks which K BIC picks).
 
     Returns
     -------
@@ -206,10 +210,14 @@ def criteria_chart(
         layout[f"xaxis{suffix}"] = x_axis
         layout[f"yaxis{suffix}"] = y_axis
         label = type_label(sweep.covariance_type)
-        picks = " · ".join(
-            f"<span style='color:{_CRITERION_COLOURS[n]}'>"
-            f"★ {n} {sweep.best_k(n)}</span>"
-            for n in names
+        picks = (
+            "hidden until you answer"
+            if hide_best
+            else " · ".join(
+                f"<span style='color:{_CRITERION_COLOURS[n]}'>"
+                f"★ {n} {sweep.best_k(n)}</span>"
+                for n in names
+            )
         )
         fig.add_annotation(
             text=f"<b>{plot_text(label)}</b><br><span style='font-size:13px'>best K: "
@@ -275,6 +283,8 @@ def criteria_chart(
                     **axes,
                 )
             )
+            if hide_best:
+                continue
             k_min = sweep.best_k(name)
             fig.add_trace(
                 dict(
@@ -302,7 +312,8 @@ def criteria_chart(
             showlegend=not any(t.falls() for t in sweeps[:idx]),
             label=True,
         )
-        if true_k is not None and k_range[0] <= true_k <= k_range[1]:
+        shows_true_k = true_k is not None and not hide_best  # a hint, hidden too
+        if shows_true_k and k_range[0] <= true_k <= k_range[1]:
             _true_k_trace(fig, true_k, y_range, axes, showlegend=idx == 0)
     return finish_figure(
         fig,

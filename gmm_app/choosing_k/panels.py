@@ -42,7 +42,11 @@ _CHART = "ck_chart"
 
 
 def verdict_panel(
-    sweeps: Sequence[TypeSweep], data: Dataset, settings: SweepSettings
+    sweeps: Sequence[TypeSweep],
+    data: Dataset,
+    settings: SweepSettings,
+    *,
+    hide: bool = False,
 ) -> None:
     """The best K by each criterion, in words, and the K left off.
 
@@ -52,7 +56,16 @@ def verdict_panel(
     data : Dataset
         Its ``true_k``, when known, is named.
     settings : SweepSettings
+    hide : bool
+        Say instead that the verdict waits for the "Check yourself" question.
     """
+    if hide:
+        st.info(
+            "Which K does BIC pick? The verdict and the stars wait until you answer "
+            "under the chart (**Check yourself**).",
+            icon=":material/quiz:",
+        )
+        return
     st.markdown(
         verdict(
             sweeps,
@@ -98,7 +111,7 @@ def _default_pick(
     return best.covariance_type, best.best_k("BIC")
 
 
-def current_pick(sweeps: Sequence[TypeSweep]) -> tuple[str, int]:
+def current_pick(sweeps: Sequence[TypeSweep], *, hide: bool = False) -> tuple[str, int]:
     """The (type, K) to draw: the last clicked or chosen, else BIC's pick.
 
     A click on the criteria chart is read from the chart's selection before the
@@ -107,6 +120,9 @@ def current_pick(sweeps: Sequence[TypeSweep]) -> tuple[str, int]:
     Parameters
     ----------
     sweeps : sequence of TypeSweep
+    hide : bool
+        BIC's pick is hidden (a question asks for it): draw the first type's
+        smallest K instead, unless the student chose a fit.
 
     Returns
     -------
@@ -121,6 +137,10 @@ def current_pick(sweeps: Sequence[TypeSweep]) -> tuple[str, int]:
     pick = st.session_state.get(_PICK)
     if _valid(sweeps, pick):
         return pick  # type: ignore[return-value]
+    if hide:
+        wanted = pick[0] if isinstance(pick, tuple) and pick else None
+        first = next((s for s in sweeps if s.covariance_type == wanted), sweeps[0])
+        return first.covariance_type, int(first.ks[0])
     if isinstance(pick, tuple) and pick:
         return _default_pick(sweeps, pick[0])
     return _default_pick(sweeps)
@@ -131,6 +151,8 @@ def criteria_panel(
     data: Dataset,
     settings: SweepSettings,
     pick: tuple[str, int],
+    *,
+    hide: bool = False,
 ) -> None:
     """BIC and AIC (and ICL) against K; clicking a point chooses the fit drawn.
 
@@ -142,9 +164,15 @@ def criteria_panel(
     settings : SweepSettings
     pick : (covariance type, K)
         The fit drawn beside the chart: ringed.
+    hide : bool
+        Leave out the stars (a question asks for BIC's pick).
     """
     fig = criteria_chart(
-        sweeps, names=settings.criteria, true_k=data.true_k, selected=pick
+        sweeps,
+        names=settings.criteria,
+        true_k=data.true_k,
+        selected=pick,
+        hide_best=hide,
     )
     st.plotly_chart(fig, key=_CHART, on_select="rerun", selection_mode="points")
     if settings.n_init == 1:
@@ -163,7 +191,12 @@ def criteria_panel(
         notes.append("Open rings: K where this run's fit got worse (see below).")
     st.caption(
         "Each line goes through the best of the restarts at each K (highest "
-        f"likelihood); {restarts}. Stars: each criterion's lowest value. "
+        f"likelihood); {restarts}. "
+        + (
+            "Stars (each criterion's lowest value) are hidden until you answer below. "
+            if hide
+            else "Stars: each criterion's lowest value. "
+        )
         + " ".join(notes)
         + " Click a point to draw that fit."
     )
@@ -180,7 +213,10 @@ def _pick_type_changed() -> None:
 
 
 def _pickers(
-    sweeps: Sequence[TypeSweep], settings: SweepSettings, pick: tuple[str, int]
+    sweeps: Sequence[TypeSweep],
+    settings: SweepSettings,
+    pick: tuple[str, int],
+    hide: bool,
 ) -> None:
     """The selectboxes of the fit drawn: its K (and, for several types, its type)."""
     ctype, k = pick
@@ -196,7 +232,7 @@ def _pickers(
         )
     this = next(s for s in sweeps if s.covariance_type == ctype)
     marks: dict[int, list[str]] = {}
-    for name in settings.criteria:
+    for name in () if hide else settings.criteria:
         marks.setdefault(this.best_k(name), []).append(name)
     st.session_state["ck_pick_k"] = k
     cols[0].selectbox(
@@ -219,6 +255,8 @@ def chosen_fit_panel(
     data: Dataset,
     settings: SweepSettings,
     pick: tuple[str, int],
+    *,
+    hide: bool = False,
 ) -> str | None:
     """The fit picked on the chart (or here), drawn with its parameter count.
 
@@ -231,6 +269,8 @@ def chosen_fit_panel(
         The points the sweep was fitted to, drawn under the fit.
     settings : SweepSettings
     pick : (covariance type, K)
+    hide : bool
+        Leave out which K each criterion picks (a question asks for it).
 
     Returns
     -------
@@ -239,7 +279,7 @@ def chosen_fit_panel(
         features; None otherwise.
     """
     ctype, k = pick
-    _pickers(sweeps, settings, pick)
+    _pickers(sweeps, settings, pick, hide)
     fit = best_per_setting(fits)[(ctype, k)]
     crit = fit.criteria
     count, formula = parameter_breakdown(ctype, k, data.n_features)

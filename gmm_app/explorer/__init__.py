@@ -10,6 +10,8 @@ Numbers (no Streamlit, no Plotly; numpy, scipy, scikit-learn, pandas,
 ``model_maps``      the plane drawn and the grids behind the maps (:class:`ViewMaps`)
 ``model_tables``    words and tables: whole percents, the recipe sentence, the
                     selection, the soft table, the CSV export
+``model_checks``    the "Check yourself" questions (points P, Q, R), their answers
+                    and feedback
 
 Figures (Plotly, no Streamlit; may import the model modules and
 :mod:`gmm_app.plotting`):
@@ -27,6 +29,7 @@ Streamlit:
 ``map_panels``      the big map, outliers, the selection table, the export
 ``hills_panels``    the smoothie recipe and the hills
 ``limits_panels``   when to use which, and where Gaussian hills go wrong
+``checks_panel``    "Check yourself": the toggle, the questions and their feedback
 
 Every module may import :mod:`gmm_app.shell` (Streamlit modules only),
 :mod:`gmm_app.plotting` (figures and panels), :mod:`gmm_app.words` and

@@ -7,6 +7,8 @@ fading with doubt and the outliers ringed, on one
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -24,6 +26,8 @@ from gmm_app.explorer.figures import (
 from gmm_app.plotting.builder import FigureBuilder, colour, marker
 from gmm_app.plotting.layers import THIN_OUTLINES, add_hill_tops, add_hills
 from gmm_app.words import hill_name
+
+CHECK_COLOUR = "#1F2933"  # near black: the marks of a question, over any hill colour
 
 
 def _add_outliers(
@@ -50,6 +54,48 @@ def _add_outliers(
     )
 
 
+def add_check_marks(
+    fig: FigureBuilder, view: MapView, marks: Sequence[tuple[int, str]]
+) -> None:
+    """Ring and name the points a "Check yourself" question asks about.
+
+    Parameters
+    ----------
+    fig : FigureBuilder
+    view : MapView
+    marks : sequence of (int, str)
+        (row, label): the point's row number and its name on the map ("P").
+    """
+    if not marks:
+        return
+    rows = np.array([row for row, _ in marks], dtype=int)
+    labels = [label for _, label in marks]
+    fig.add_trace(
+        dict(
+            type="scatter",
+            x=view.xy[rows, 0],
+            y=view.xy[rows, 1],
+            mode="markers+text",
+            name="points asked about (Check yourself)",
+            text=[f"<b>{label}</b>" for label in labels],
+            textposition="top right",
+            textfont=dict(
+                size=20,
+                color=CHECK_COLOUR,
+                shadow="0 0 3px white, 0 0 3px white",  # readable over any hill
+            ),
+            marker=dict(
+                symbol="circle-open",
+                size=22,
+                color=CHECK_COLOUR,
+                line=dict(width=3, color=CHECK_COLOUR),
+            ),
+            hovertext=[f"{label}: point #{row}" for row, label in marks],
+            hoverinfo="text",
+        )
+    )
+
+
 def explorer_map(
     view: MapView,
     labels: np.ndarray,
@@ -66,6 +112,7 @@ def explorer_map(
     outliers: np.ndarray,
     outlier_percent: float,
     log_density: np.ndarray,
+    marks: Sequence[tuple[int, str]] = (),
     height: int = 600,
 ) -> go.Figure:
     """The big map: regions, borders, foggy valleys, hills, points and outliers.
@@ -90,6 +137,9 @@ def explorer_map(
         The percentile that made them outliers (legend).
     log_density : ndarray of shape (N,)
         log p(x) of every point (hover).
+    marks : sequence of (int, str)
+        Points a "Check yourself" question asks about, ringed and named
+        (:func:`add_check_marks`).
     height : int
 
     Returns
@@ -162,6 +212,7 @@ def explorer_map(
         size=16 if view.strip else 18,
         showlegend=True,
     )
+    add_check_marks(fig, view, marks)  # over the hill tops: the labels must show
     what = {
         "gmm": "tinted by the GMM's likeliest hill",
         "kmeans": "tinted by K-Means's nearest centre",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,7 +109,12 @@ def background_picker() -> str:
 
 
 def main_map(
-    an: Analysis, maps: ViewMaps, fog: Fog, outliers: Outliers, background: str
+    an: Analysis,
+    maps: ViewMaps,
+    fog: Fog,
+    outliers: Outliers,
+    background: str,
+    marks: Sequence[tuple[int, str]] = (),
 ) -> np.ndarray:
     """The big map, which the student selects points on.
 
@@ -121,6 +127,8 @@ def main_map(
         Ringed on the map.
     background : {"gmm", "kmeans", "both"}
         What is drawn behind the points (:func:`background_picker`).
+    marks : sequence of (int, str)
+        Points the "Check yourself" questions ask about: (row, "P").
 
     Returns
     -------
@@ -142,6 +150,7 @@ def main_map(
         outliers=outliers.indices,
         outlier_percent=outliers.percent,
         log_density=an.log_density,
+        marks=marks,
     )
     event = st.plotly_chart(
         fig,

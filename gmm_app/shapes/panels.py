@@ -1,6 +1,6 @@
 """The Covariance shapes page's settings and panels (Streamlit).
 
-The settings row (K, the covariance type, the seed, standardising, the view) and
+The settings row (K, the covariance type, the seed, the view) and
 the URL; the four fitted types side by side; the table that compares them. The
 fits come from :mod:`gmm_app.shapes.caches`, the sandbox and the singular demo
 from :mod:`gmm_app.shapes.sandbox` and :mod:`gmm_app.shapes.singular`.
@@ -25,7 +25,12 @@ from gmm_app.shapes.model import (
 from gmm_app.shapes.sandbox import SPREAD_RANGE, TILT_RANGE
 from gmm_app.shapes.singular import SCENARIOS
 from gmm_app.shell import state
-from gmm_app.shell.widgets import k_input, projection_picker, seed_input
+from gmm_app.shell.widgets import (
+    SCALE_WARNING,
+    k_input,
+    projection_picker,
+    seed_input,
+)
 from gmm_app.words import (
     COVARIANCE_PICTURES,
     and_list,
@@ -50,7 +55,7 @@ _URL_KEYS = (
     "n_components",
     "covariance_type",
     "seed",
-    "cs_standardise",
+    "cs_standardise",  # an old link's, dropped: see follow_old_link
     "cs_view",
     "cs_broken",
 )
@@ -62,6 +67,24 @@ _UNEVEN_SPREADS = 4.0
 # Settings
 
 
+def follow_old_link() -> None:
+    """Read an old link's ``cs_standardise`` as the shared ``standardise``.
+
+    Covariance shapes once had its own "Standardise the features" switch; it now
+    follows the sidebar's, which every page shares. Call before the sidebar is
+    drawn, so ``cs_standardise=1`` still opens the page standardised (where the
+    sidebar offers the switch: a file, or columns on very different scales). A
+    link's own ``standardise`` wins.
+    """
+    old = st.query_params.get("cs_standardise")
+    if old is None:
+        return
+    del st.query_params["cs_standardise"]
+    value = {"1": True, "0": False}.get(old)
+    if value is not None and "standardise" not in st.query_params:
+        state.remember("standardise", value)  # the sidebar's switch draws it
+
+
 def read_url() -> None:
     """Take every control that changes what is drawn from a shared link (once)."""
     spreads = state.float_choice_param(_steps(*SPREAD_RANGE))
@@ -71,7 +94,6 @@ def read_url() -> None:
             "n_components": state.int_param(1, 10),
             "covariance_type": state.choice_param(COVARIANCE_TYPES),
             "seed": state.int_param(0, 9999),
-            "cs_standardise": {"1": True, "0": False}.get,
             "cs_view": _view_param,
             "cs_broken": state.choice_param(SCENARIOS),
             "cs_sigma1": spreads,
@@ -114,8 +136,6 @@ def write_url(settings: Settings, shown: Dataset) -> None:
         "covariance_type": settings.covariance_type,
         "seed": settings.seed,
     }
-    if state.remembered("cs_standardise"):
-        values["cs_standardise"] = 1
     if view is not None:
         values["cs_view"] = view
     broken = state.remembered("cs_broken")
@@ -149,7 +169,7 @@ def restore_view(data: Dataset, key: str) -> str | None:
 
 
 def settings_row(data: Dataset) -> tuple[Settings, Dataset, Projection | None]:
-    """K, the covariance type, the seed, standardising and (D > 2) the view.
+    """K, the covariance type, the seed and (D > 2) the view.
 
     Parameters
     ----------
@@ -160,7 +180,7 @@ def settings_row(data: Dataset) -> tuple[Settings, Dataset, Projection | None]:
     -------
     settings : Settings
     shown : Dataset
-        The data the page fits: ``data`` itself, or standardised.
+        The data the page fits (standardised when the sidebar's switch is on).
     projection : Projection or None
         The plane the panels show (None for one feature).
     """
@@ -184,18 +204,11 @@ def settings_row(data: Dataset) -> tuple[Settings, Dataset, Projection | None]:
             cols[2], help="Seed of the k-means starts (3 restarts per type)."
         )
         with cols[3]:
-            scaled = data.n_features > 1 and state.shared_widget(
-                st.toggle,
-                "Standardise the features",
-                key="cs_standardise",
-                help="Rescale every feature to mean 0 and spread 1 before fitting. "
-                "Spherical and diag hills are round or upright in the data's own "
-                "units, so the units change what they can fit.",
-            )
-            shown = data.standardised(in_names=True) if scaled else data
-            restore_view(shown, "cs_view")
-            projection = projection_picker(shown, "cs_view", "every fit")
-            if shown.n_features > 2:
+            # Standardising is the sidebar's shared switch (every page follows);
+            # the note above the view offers it in one click.
+            restore_view(data, "cs_view")
+            projection = projection_picker(data, "cs_view", "every fit")
+            if data.n_features > 2:
                 state.remember("cs_view", st.session_state["cs_view"])
             st.caption(
                 f"Each type is fitted with {N_INIT} k-means starts and "
@@ -203,19 +216,21 @@ def settings_row(data: Dataset) -> tuple[Settings, Dataset, Projection | None]:
             )
     settings = Settings(int(min(k, data.n_samples)), str(ctype), int(seed))
     ratio = spread_ratio(data.X)
-    if not scaled and ratio > _UNEVEN_SPREADS:
+    if not data.is_standardised and ratio > _UNEVEN_SPREADS:
         spreads = feature_spreads(data.X)
         wide, narrow = int(spreads.argmax()), int(spreads.argmin())
+        where_else = " (or the button above)" if ratio >= SCALE_WARNING else ""
         st.info(
             f"Your features' spreads differ **{ratio:.0f}-fold** "
             f"(*{md_escape(data.feature_names[wide])}* against "
             f"*{md_escape(data.feature_names[narrow])}*). A spherical hill is "
             "round in these units, so it must be as wide as the widest feature in "
-            "every direction. Switch on **Standardise the features** to compare "
-            "the types on equal footing.",
+            "every direction. Switch on **Standardise the columns** in the "
+            f"sidebar{where_else} to compare the types on equal footing (every "
+            "page follows).",
             icon=":material/straighten:",
         )
-    return settings, shown, projection
+    return settings, data, projection
 
 
 ###############################################################################

@@ -187,12 +187,28 @@ def test_an_uploaded_three_column_csv_fits_in_3d_and_offers_views() -> None:
 
 
 def test_standardising_refits_on_rescaled_features() -> None:
+    """One switch: the sidebar's, which the info box points at (no page toggle)."""
     at = open_shapes()
     at.selectbox(key="dataset").set_value("old_faithful").run()
-    assert any("spreads differ" in i.value for i in at.info)
-    at.toggle(key="cs_standardise").set_value(True).run()
+    (info,) = [i.value for i in at.info if "spreads differ" in i.value]
+    assert "**Standardise the columns** in the sidebar" in info
+    assert not [t for t in at.toggle if t.key == "cs_standardise"]
+    at.toggle(key="standardise").set_value(True).run()
     assert_page_is_sound(at)
     assert not any("spreads differ" in i.value for i in at.info)
+    assert_numbers_equal_sklearns(at, standardise(load_preset("old_faithful").X))
+
+
+def test_an_old_link_with_cs_standardise_still_standardises() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["dataset"] = "old_faithful"
+    at.query_params["cs_standardise"] = "1"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert_page_is_sound(at)
+    assert at.toggle(key="standardise").value is True
+    assert at.query_params.get("standardise") == "1"
+    assert "cs_standardise" not in at.query_params
     assert_numbers_equal_sklearns(at, standardise(load_preset("old_faithful").X))
 
 

@@ -136,11 +136,11 @@ def test_an_explorer_link_reopens_every_control() -> None:
 
 def test_a_covariance_shapes_link_reopens_every_control() -> None:
     at = open_page(SHAPES)
-    at.selectbox(key="dataset").set_value("elongated").run()
+    at.selectbox(key="dataset").set_value("old_faithful").run()
     at.number_input(key="n_components").set_value(2).run()
     at.selectbox(key="covariance_type").set_value("tied").run()
     at.number_input(key="seed").set_value(1).run()
-    at.toggle(key="cs_standardise").set_value(True).run()
+    at.toggle(key="standardise").set_value(True).run()  # the sidebar's, shared
     at.slider(key="cs_sigma1").set_value(1.5).run()
     at.slider(key="cs_sigma2").set_value(0.5).run()
     at.slider(key="cs_tilt").set_value(-45).run()
@@ -153,7 +153,7 @@ def test_a_covariance_shapes_link_reopens_every_control() -> None:
         "n_components": "number_input",
         "covariance_type": "selectbox",
         "seed": "number_input",
-        "cs_standardise": "toggle",
+        "standardise": "toggle",
         "cs_sigma1": "slider",
         "cs_sigma2": "slider",
         "cs_tilt": "slider",

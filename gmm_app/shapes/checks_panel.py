@@ -1,0 +1,105 @@
+"""Covariance shapes' "Check yourself" questions (Streamlit).
+
+Off by default and at the foot of the page, so a student who only explores never
+meets them: the toggle ``check_cs`` switches them on. Each answer is a radio (keys
+``check_cs_*``) with instant feedback; another pick is another try. The questions
+and their feedback come from :mod:`gmm_app.shapes.model_checks`; when the data, K
+or the seed change the questions, old answers are cleared.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gmm_app.shapes.caches import demo_fits
+from gmm_app.shapes.model import Settings, TypeFit, demo_data
+from gmm_app.shapes.model_checks import (
+    Check,
+    check_feedback,
+    collapse_check,
+    shapes_checks,
+)
+from gmm_app.shell import state
+from gmm_core import Dataset, FogmapError
+
+CHECKS = "check_cs"  # the toggle
+_ASKED = "fog.check_cs.asked"  # what the answers on screen were given to
+
+
+def ask(check: Check, number: int) -> None:
+    """One question, its answers and (once answered) the feedback.
+
+    Parameters
+    ----------
+    check : Check
+    number : int
+        Its number on the page (1, 2, ...).
+    """
+    with st.container(border=True):
+        st.markdown(f"**{number}.** {check.prompt}")
+        choice = st.radio(
+            f"Answer to question {number}",
+            list(range(len(check.options))),
+            index=None,
+            format_func=check.options.__getitem__,
+            key=check.key,
+            horizontal=True,
+            label_visibility="collapsed",
+        )
+        if choice is None:
+            return
+        feedback = check_feedback(check, int(choice))
+        text = "\n\n".join([f"**{feedback.headline}**", *feedback.lines])
+        if feedback.right:
+            st.success(text, icon=":material/check_circle:")
+        else:
+            st.warning(text, icon=":material/replay:")
+            st.caption("Pick another answer to try again.")
+
+
+def _collapse_check(data: Dataset, settings: Settings) -> Check | None:
+    """The question on the "What goes wrong" demo the student chose (cached fits)."""
+    try:
+        demo = demo_data(data, state.remembered("cs_broken", "constant"), settings.seed)
+    except FogmapError:
+        return None
+    if demo.X.shape[0] < 2:
+        return None
+    return collapse_check(demo_fits(demo, settings.seed))
+
+
+def checks_section(
+    data: Dataset, fits: dict[str, TypeFit | str], settings: Settings
+) -> None:
+    """The toggle and, when it is on, the questions about the four fits.
+
+    Parameters
+    ----------
+    data : Dataset
+        The data fitted (standardised or not), X of shape (N, D).
+    fits : dict of str to TypeFit or str
+        The four fits on screen.
+    settings : Settings
+    """
+    on = st.toggle(
+        "Ask me about this page",
+        key=CHECKS,
+        help="A few questions about the four fits above, answered from this data.",
+    )
+    if not on:
+        st.caption(
+            "Switch on for quick questions about what the four types cost, which "
+            "one BIC prefers, and what tied and spherical hills can be."
+        )
+        return
+    checks = shapes_checks(fits, settings.n_components, data.n_features)
+    collapse = _collapse_check(data, settings)
+    if collapse is not None:
+        checks.append(collapse)
+    asked = tuple((c.key, c.options, c.answers) for c in checks)
+    if st.session_state.get(_ASKED) != asked:
+        st.session_state[_ASKED] = asked
+        for check in checks:
+            st.session_state.pop(check.key, None)
+    for number, check in enumerate(checks, start=1):
+        ask(check, number)
