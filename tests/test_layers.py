@@ -21,7 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "gmm_app"
 LESSONS = ("explorer", "stepper", "shapes", "choosing_k")
-SHARED = ("shell", "plotting", "words")
+SHARED = ("shell", "plotting", "words", "questions", "lesson_steps")
 # A lesson's modules that may not reach Streamlit: figures (Plotly), numbers and
 # words computed from them.
 STREAMLIT_FREE = ("figures", "model", "equations", "narration", "verdict")
@@ -147,7 +147,16 @@ def test_shared_packages_import_no_lesson() -> None:
 
 def test_plotting_and_words_reach_neither_streamlit_nor_the_shell() -> None:
     pure = [
-        m for m in _app_modules() if m.startswith(("gmm_app.plotting", "gmm_app.words"))
+        m
+        for m in _app_modules()
+        if m.startswith(
+            (
+                "gmm_app.plotting",
+                "gmm_app.words",
+                "gmm_app.questions",
+                "gmm_app.lesson_steps",
+            )
+        )
     ]
     assert len(pure) >= 6
     offenders = {m: _uses(m, "streamlit") for m in pure if _uses(m, "streamlit")}

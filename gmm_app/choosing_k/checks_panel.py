@@ -17,12 +17,9 @@ from collections.abc import Sequence
 import streamlit as st
 
 from gmm_app.choosing_k.model import TypeSweep
-from gmm_app.choosing_k.model_checks import (
-    BIC_KEY,
-    Check,
-    check_feedback,
-    choosing_k_checks,
-)
+from gmm_app.choosing_k.model_checks import BIC_KEY, choosing_k_checks
+from gmm_app.questions import Check
+from gmm_app.shell.checks import ask
 
 CHECKS = "check_ck"  # the toggle
 REVEAL = "check_ck_reveal"  # the button that shows the picks without answering
@@ -66,37 +63,6 @@ def hiding_picks(checks: Sequence[Check]) -> bool:
 
 def _reveal() -> None:
     st.session_state[_REVEALED] = st.session_state.get(_ASKED)
-
-
-def ask(check: Check, number: int) -> None:
-    """One question, its answers and (once answered) the feedback.
-
-    Parameters
-    ----------
-    check : Check
-    number : int
-        Its number on the page (1, 2, ...).
-    """
-    with st.container(border=True):
-        st.markdown(f"**{number}.** {check.prompt}")
-        choice = st.radio(
-            f"Answer to question {number}",
-            list(range(len(check.options))),
-            index=None,
-            format_func=check.options.__getitem__,
-            key=check.key,
-            horizontal=True,
-            label_visibility="collapsed",
-        )
-        if choice is None:
-            return
-        feedback = check_feedback(check, int(choice))
-        text = "\n\n".join([f"**{feedback.headline}**", *feedback.lines])
-        if feedback.right:
-            st.success(text, icon=":material/check_circle:")
-        else:
-            st.warning(text, icon=":material/replay:")
-            st.caption("Pick another answer to try again.")
 
 
 def checks_section(checks: Sequence[Check], hiding: bool) -> None:

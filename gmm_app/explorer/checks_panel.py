@@ -14,8 +14,10 @@ import numpy as np
 import streamlit as st
 
 from gmm_app.explorer.model import Analysis
-from gmm_app.explorer.model_checks import Check, check_feedback, explorer_checks
+from gmm_app.explorer.model_checks import explorer_checks
 from gmm_app.explorer.panels import Fog
+from gmm_app.questions import Check
+from gmm_app.shell.checks import ask
 
 CHECKS = "check_fx"  # the toggle
 _ASKED = "fog.check_fx.asked"  # what the answers on screen were given to
@@ -59,37 +61,6 @@ def build_checks(X: np.ndarray, an: Analysis, fog: Fog, seed: int) -> list[Check
 def map_marks(checks: list[Check]) -> list[tuple[int, str]]:
     """Every point the questions mark on the map: (row, label)."""
     return [mark for check in checks for mark in check.marks]
-
-
-def ask(check: Check, number: int) -> None:
-    """One question, its answers and (once answered) the feedback.
-
-    Parameters
-    ----------
-    check : Check
-    number : int
-        Its number on the page (1, 2, ...).
-    """
-    with st.container(border=True):
-        st.markdown(f"**{number}.** {check.prompt}")
-        choice = st.radio(
-            f"Answer to question {number}",
-            list(range(len(check.options))),
-            index=None,
-            format_func=check.options.__getitem__,
-            key=check.key,
-            horizontal=True,
-            label_visibility="collapsed",
-        )
-        if choice is None:
-            return
-        feedback = check_feedback(check, int(choice))
-        text = "\n\n".join([f"**{feedback.headline}**", *feedback.lines])
-        if feedback.right:
-            st.success(text, icon=":material/check_circle:")
-        else:
-            st.warning(text, icon=":material/replay:")
-            st.caption("Pick another answer to try again.")
 
 
 def checks_section(checks: list[Check], n_components: int) -> None:

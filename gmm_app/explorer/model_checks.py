@@ -17,89 +17,16 @@ Aimed at what students of mixtures get wrong:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from gmm_app.explorer.model import temper
 from gmm_app.plotting.geometry import drawn_points
+from gmm_app.questions import Check
 from gmm_app.words import hill_name, island_name, plural, share_percent
 
 # A point this sure of its hill counts as plainly on it (the valley question's
 # other point is at least this sure, or halfway from the threshold to 1).
 _SURE = 0.9
-
-
-@dataclass(frozen=True)
-class Check:
-    """One multiple-choice question and what to say after an answer.
-
-    Attributes
-    ----------
-    key : str
-        The answer widget's key (``check_...``).
-    prompt : str
-        The question (Markdown).
-    options : tuple of str
-        The answers offered, in order.
-    answers : tuple of int
-        Indices into ``options`` that are right (one, or several on a tie).
-    why : tuple of str
-        Lines of explanation from the numbers, shown after any answer.
-    wrong : tuple of str
-        For each option, a line said when it is picked and wrong ("" for none).
-    marks : tuple of (int, str)
-        Points to mark on the map: (row, label).
-    """
-
-    key: str
-    prompt: str
-    options: tuple[str, ...]
-    answers: tuple[int, ...]
-    why: tuple[str, ...]
-    wrong: tuple[str, ...]
-    marks: tuple[tuple[int, str], ...] = ()
-
-    @property
-    def answer(self) -> int:
-        """The first right option."""
-        return self.answers[0]
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """Right or wrong, and why, in a student's words (Markdown)."""
-
-    right: bool
-    headline: str
-    lines: tuple[str, ...]
-
-
-def check_feedback(check: Check, choice: int) -> Feedback:
-    """Right or wrong for ``choice``, with the right answer and why.
-
-    Parameters
-    ----------
-    check : Check
-    choice : int
-        Index into ``check.options`` of the student's answer.
-
-    Returns
-    -------
-    Feedback
-    """
-    right = choice in check.answers
-    answer = check.options[check.answer]
-    if right:
-        headline = f"Right: *{answer}*."
-        lines = check.why
-    else:
-        headline = (
-            f"Not quite: the answer is *{answer}*, not *{check.options[choice]}*."
-        )
-        extra = check.wrong[choice]
-        lines = ((extra,) if extra else ()) + check.why
-    return Feedback(right, headline, lines)
 
 
 def _rng(seed: int, n_points: int, k: int) -> np.random.Generator:

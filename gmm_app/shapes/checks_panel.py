@@ -11,50 +11,19 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gmm_app.questions import Check
 from gmm_app.shapes.caches import demo_fits
 from gmm_app.shapes.model import Settings, TypeFit, demo_data
 from gmm_app.shapes.model_checks import (
-    Check,
-    check_feedback,
     collapse_check,
     shapes_checks,
 )
 from gmm_app.shell import state
+from gmm_app.shell.checks import ask
 from gmm_core import Dataset, FogmapError
 
 CHECKS = "check_cs"  # the toggle
 _ASKED = "fog.check_cs.asked"  # what the answers on screen were given to
-
-
-def ask(check: Check, number: int) -> None:
-    """One question, its answers and (once answered) the feedback.
-
-    Parameters
-    ----------
-    check : Check
-    number : int
-        Its number on the page (1, 2, ...).
-    """
-    with st.container(border=True):
-        st.markdown(f"**{number}.** {check.prompt}")
-        choice = st.radio(
-            f"Answer to question {number}",
-            list(range(len(check.options))),
-            index=None,
-            format_func=check.options.__getitem__,
-            key=check.key,
-            horizontal=True,
-            label_visibility="collapsed",
-        )
-        if choice is None:
-            return
-        feedback = check_feedback(check, int(choice))
-        text = "\n\n".join([f"**{feedback.headline}**", *feedback.lines])
-        if feedback.right:
-            st.success(text, icon=":material/check_circle:")
-        else:
-            st.warning(text, icon=":material/replay:")
-            st.caption("Pick another answer to try again.")
 
 
 def _collapse_check(data: Dataset, settings: Settings) -> Check | None:

@@ -22,10 +22,10 @@ Aimed at what students of mixtures get wrong:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
+from gmm_app.questions import Check
 from gmm_app.shapes.model import REG_COVAR, TYPES, TypeFit
 from gmm_app.words import (
     hill_name,
@@ -41,72 +41,6 @@ from gmm_core.shapes import narrowest_variance, parameter_count
 # Spherical hills whose widths differ less than this (widest over narrowest
 # standard deviation) count as "the same width".
 SAME_WIDTH = 1.1
-
-
-@dataclass(frozen=True)
-class Check:
-    """One multiple-choice question and what to say after an answer.
-
-    Attributes
-    ----------
-    key : str
-        The answer widget's key (``check_...``).
-    prompt : str
-        The question (Markdown).
-    options : tuple of str
-    answers : tuple of int
-        Indices into ``options`` that are right (several on a tie).
-    why : tuple of str
-        Lines of explanation from the numbers, shown after any answer.
-    wrong : tuple of str
-        For each option, a line said when it is picked and wrong ("" for none).
-    """
-
-    key: str
-    prompt: str
-    options: tuple[str, ...]
-    answers: tuple[int, ...]
-    why: tuple[str, ...]
-    wrong: tuple[str, ...]
-
-    @property
-    def answer(self) -> int:
-        """The first right option."""
-        return self.answers[0]
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """Right or wrong, and why, in a student's words (Markdown)."""
-
-    right: bool
-    headline: str
-    lines: tuple[str, ...]
-
-
-def check_feedback(check: Check, choice: int) -> Feedback:
-    """Right or wrong for ``choice``, with the right answer and why.
-
-    Parameters
-    ----------
-    check : Check
-    choice : int
-        Index into ``check.options`` of the student's answer.
-
-    Returns
-    -------
-    Feedback
-    """
-    right = choice in check.answers
-    answer = check.options[check.answer]
-    if right:
-        return Feedback(True, f"Right: *{answer}*.", check.why)
-    extra = check.wrong[choice]
-    return Feedback(
-        False,
-        f"Not quite: the answer is *{answer}*, not *{check.options[choice]}*.",
-        ((extra,) if extra else ()) + check.why,
-    )
 
 
 def _ln_l(fit: TypeFit | str) -> float:

@@ -22,6 +22,7 @@ from typing import Literal
 import numpy as np
 
 from gmm_app.plotting.geometry import drawn_points
+from gmm_app.questions import Feedback
 from gmm_app.stepper.model import n_positions, phase_of
 from gmm_app.words import and_list, hill_name, hill_title, plural, share_percent
 from gmm_core import EMStep, mahalanobis, responsibilities
@@ -134,15 +135,6 @@ class ClimbQuestion:
     def change(self) -> float:
         """after - before."""
         return self.after - self.before
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """Right or wrong, and why, in a student's words (Markdown)."""
-
-    right: bool
-    headline: str
-    lines: tuple[str, ...]
 
 
 ###############################################################################

@@ -26,11 +26,11 @@ from gmm_app.choosing_k.model_checks import (
 from gmm_app.explorer.model import fit_analysis, temper
 from gmm_app.explorer.model_checks import (
     agree_check,
-    check_feedback,
     clear_day_check,
     explorer_checks,
     valley_check,
 )
+from gmm_app.questions import check_feedback
 from gmm_app.shapes.model import REG_COVAR, TYPES, TypeFit, demo_data
 from gmm_app.shapes.model_checks import (
     bic_check,
