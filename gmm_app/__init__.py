@@ -7,6 +7,7 @@
     plotting/     Plotly, no Streamlit: the figure builder and palette, projections
                   and ellipses, the layers every map draws, the fog charts, the loop
     words.py      every label and formatter, once (no Streamlit, no Plotly)
+    questions.py  a question with its answer and feedback (no Streamlit, no Plotly)
     lesson_steps.py
                   the lesson path's steps, as data (no Streamlit, no Plotly)
     explorer/ stepper/ shapes/ choosing_k/
