@@ -46,6 +46,9 @@ class Dataset:
     unscaled : Dataset or None
         When the features were standardised (:meth:`standardised`): the data in
         its own units, whose names the page can still quote.
+    origin : Origin or None
+        For a preset's data: which preset, size and seed made it (so a script can
+        make it again); None for a file.
     """
 
     name: str
@@ -60,6 +63,7 @@ class Dataset:
     table: pd.DataFrame | None = None
     sample_of: int | None = None
     unscaled: Dataset | None = None
+    origin: Origin | None = None
 
     @property
     def n_samples(self) -> int:
@@ -143,34 +147,132 @@ class Preset:
     make: Callable[[int, int], Dataset]
 
 
-def _rotation(x: np.ndarray, matrix: list[list[float]]) -> np.ndarray:
-    return x @ np.asarray(matrix).T
+@dataclass(frozen=True)
+class Origin:
+    """Which preset made a :class:`Dataset`, at which size and seed.
+
+    Attributes
+    ----------
+    preset : str
+        A key of :data:`PRESETS`.
+    n_samples : int
+        The size asked for (fixed-size presets ignore it).
+    seed : int
+        The data seed (presets that are not seeded ignore it).
+    """
+
+    preset: str
+    n_samples: int
+    seed: int
 
 
-def _gaussian_groups(
-    n: int,
-    seed: int,
-    centers: list[list[float]],
-    stds: list[list[float]],
-    weights: list[float],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Draw ``n`` points from axis-aligned Gaussian groups, shuffled."""
-    rng = np.random.default_rng(seed)
-    counts = np.floor(np.asarray(weights) * n).astype(int)
-    counts[0] += n - counts.sum()
-    xs, ys = [], []
-    for label, (c, s, m) in enumerate(zip(centers, stds, counts, strict=True)):
-        xs.append(rng.normal(c, s, size=(m, len(c))))
-        ys.append(np.full(m, label))
-    x, y = np.vstack(xs), np.concatenate(ys)
-    order = rng.permutation(n)
-    return x[order], y[order]
+@dataclass(frozen=True)
+class GaussianGroups:
+    """How a numpy-generated preset draws its points: axis-aligned Gaussian
+    groups, shuffled, then optionally rotated, standardised and clipped.
+
+    Public so that a script can repeat the same numpy calls
+    (:mod:`gmm_app.stepper.reproduce`).
+
+    Attributes
+    ----------
+    centres : tuple of K tuples of D floats
+    spreads : tuple of K tuples of D floats
+        Each group's standard deviation along each feature.
+    weights : tuple of K floats
+        Each group's share of the points (the first takes what rounding leaves).
+    fixed_n : int or None
+        Always this many points, whatever size is asked for.
+    rotation : tuple of D tuples of D floats, or None
+        Applied after drawing: ``x @ rotation.T``.
+    standardised : bool
+        Standardise after rotating (:func:`gmm_core.shapes.standardise`).
+    clip : tuple of D (low, high) pairs, or None
+        Each feature clipped to its pair after that (None in a pair: no limit).
+    """
+
+    centres: tuple[tuple[float, ...], ...]
+    spreads: tuple[tuple[float, ...], ...]
+    weights: tuple[float, ...]
+    fixed_n: int | None = None
+    rotation: tuple[tuple[float, ...], ...] | None = None
+    standardised: bool = False
+    clip: tuple[tuple[float | None, float | None], ...] | None = None
+
+    def counts(self, n: int) -> np.ndarray:
+        """How many points each group gets out of ``n``: shape (K,), summing to n."""
+        counts = np.floor(np.asarray(self.weights) * n).astype(int)
+        counts[0] += n - counts.sum()
+        return counts
+
+    def draw(self, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+        """``n`` points (``fixed_n`` if set) and their groups, seeded.
+
+        Returns
+        -------
+        x : ndarray of shape (n, D)
+        y : ndarray of shape (n,)
+        """
+        n = self.fixed_n or n
+        rng = np.random.default_rng(seed)
+        xs, ys = [], []
+        for label, (c, s, m) in enumerate(
+            zip(self.centres, self.spreads, self.counts(n), strict=True)
+        ):
+            xs.append(rng.normal(c, s, size=(m, len(c))))
+            ys.append(np.full(m, label))
+        x, y = np.vstack(xs), np.concatenate(ys)
+        order = rng.permutation(n)
+        x, y = x[order], y[order]
+        if self.rotation is not None:
+            x = x @ np.asarray(self.rotation).T
+        if self.standardised:
+            x = standardise(x)
+        for d, (low, high) in enumerate(self.clip or ()):
+            x[:, d] = np.clip(x[:, d], low, high)
+        return x, y
+
+
+# Three stripes stacked across their short axis, with spreads 1.5, 0.5 and 1.0
+# across it and three times that along it; then rotated and standardised.
+# Spaced so that a full-covariance GMM separates them from any start while
+# K-Means, which wants round clusters, cuts across them.
+_SHORT = (1.5, 0.5, 1.0)
+
+GAUSSIAN_GROUPS: dict[str, GaussianGroups] = {
+    "blobs": GaussianGroups(
+        ((-4, -2.5), (4, -2.5), (0, 4)), ((1, 1),) * 3, (1 / 3,) * 3
+    ),
+    "overlapping": GaussianGroups(
+        ((-1.6, 0), (1.6, 0), (0, 2.2)), ((1.1, 1.1),) * 3, (0.35, 0.35, 0.3)
+    ),
+    "elongated": GaussianGroups(
+        ((0, -6.0), (0, 0), (0, 5.0)),
+        tuple((3 * s, s) for s in _SHORT),
+        (1 / 3,) * 3,
+        fixed_n=400,
+        rotation=((0.8, -0.6), (0.6, 0.8)),
+        standardised=True,
+    ),
+    "varied": GaussianGroups(
+        ((-3, 0), (3, 1), (0.5, 5)),
+        ((1.0, 1.0), (2.2, 2.2), (0.4, 0.4)),
+        (0.6, 0.3, 0.1),
+    ),
+    "heights": GaussianGroups(
+        ((122.0,), (158.0,), (174.0,)), ((9.0,), (7.0,), (8.0,)), (0.3, 0.3, 0.4)
+    ),
+    "customers": GaussianGroups(
+        ((26, 20), (26, 79), (55, 50), (87, 18), (87, 82)),
+        ((6, 7), (6, 7), (7, 6), (8, 8), (8, 8)),
+        (0.12, 0.12, 0.4, 0.18, 0.18),
+        clip=((12, None), (1, 99)),
+    ),
+}
 
 
 def _blobs(n: int, seed: int) -> Dataset:
-    x, y = _gaussian_groups(
-        n, seed, [[-4, -2.5], [4, -2.5], [0, 4]], [[1, 1]] * 3, [1 / 3] * 3
-    )
+    x, y = GAUSSIAN_GROUPS["blobs"].draw(n, seed)
     return Dataset(
         "Well-separated blobs",
         x,
@@ -182,13 +284,7 @@ def _blobs(n: int, seed: int) -> Dataset:
 
 
 def _overlapping(n: int, seed: int) -> Dataset:
-    x, y = _gaussian_groups(
-        n,
-        seed,
-        [[-1.6, 0], [1.6, 0], [0, 2.2]],
-        [[1.1, 1.1], [1.1, 1.1], [1.1, 1.1]],
-        [0.35, 0.35, 0.3],
-    )
+    x, y = GAUSSIAN_GROUPS["overlapping"].draw(n, seed)
     return Dataset(
         "Overlapping hills",
         x,
@@ -200,19 +296,7 @@ def _overlapping(n: int, seed: int) -> Dataset:
 
 
 def _elongated(n: int, seed: int) -> Dataset:
-    # Three stripes stacked across their short axis, with spreads 1.5, 0.5 and 1.0
-    # across it and three times that along it; then rotated and standardised.
-    # Spaced so that a full-covariance GMM separates them from any start while
-    # K-Means, which wants round clusters, cuts across them.
-    short = [1.5, 0.5, 1.0]
-    x, y = _gaussian_groups(
-        400,
-        seed,
-        [[0, -6.0], [0, 0], [0, 5.0]],
-        [[3 * s, s] for s in short],
-        [1 / 3] * 3,
-    )
-    x = standardise(_rotation(x, [[0.8, -0.6], [0.6, 0.8]]))
+    x, y = GAUSSIAN_GROUPS["elongated"].draw(n, seed)
     return Dataset(
         "Elongated rotated blobs",
         x,
@@ -224,13 +308,7 @@ def _elongated(n: int, seed: int) -> Dataset:
 
 
 def _varied(n: int, seed: int) -> Dataset:
-    x, y = _gaussian_groups(
-        n,
-        seed,
-        [[-3, 0], [3, 1], [0.5, 5]],
-        [[1.0, 1.0], [2.2, 2.2], [0.4, 0.4]],
-        [0.6, 0.3, 0.1],
-    )
+    x, y = GAUSSIAN_GROUPS["varied"].draw(n, seed)
     return Dataset(
         "Blobs of different sizes and weights",
         x,
@@ -241,10 +319,23 @@ def _varied(n: int, seed: int) -> Dataset:
     )
 
 
-def _moons(n: int, seed: int) -> Dataset:
-    from sklearn.datasets import make_moons
+# The scikit-learn generators two presets call, with their settings (beside
+# ``n_samples`` and ``random_state``).
+SKLEARN_GENERATORS: dict[str, tuple[str, dict[str, float]]] = {
+    "moons": ("make_moons", {"noise": 0.07}),
+    "circles": ("make_circles", {"factor": 0.45, "noise": 0.06}),
+}
 
-    x, y = make_moons(n_samples=n, noise=0.07, random_state=seed)
+
+def _generated(key: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    import sklearn.datasets
+
+    name, settings = SKLEARN_GENERATORS[key]
+    return getattr(sklearn.datasets, name)(n_samples=n, random_state=seed, **settings)
+
+
+def _moons(n: int, seed: int) -> Dataset:
+    x, y = _generated("moons", n, seed)
     return Dataset(
         "Two moons",
         x,
@@ -256,9 +347,7 @@ def _moons(n: int, seed: int) -> Dataset:
 
 
 def _circles(n: int, seed: int) -> Dataset:
-    from sklearn.datasets import make_circles
-
-    x, y = make_circles(n_samples=n, factor=0.45, noise=0.06, random_state=seed)
+    x, y = _generated("circles", n, seed)
     return Dataset(
         "Circles",
         x,
@@ -270,9 +359,7 @@ def _circles(n: int, seed: int) -> Dataset:
 
 
 def _heights(n: int, seed: int) -> Dataset:
-    x, y = _gaussian_groups(
-        n, seed, [[122.0], [158.0], [174.0]], [[9.0], [7.0], [8.0]], [0.3, 0.3, 0.4]
-    )
+    x, y = GAUSSIAN_GROUPS["heights"].draw(n, seed)
     return Dataset(
         "Heights of children, teenagers and adults",
         x,
@@ -284,15 +371,7 @@ def _heights(n: int, seed: int) -> Dataset:
 
 
 def _customers(n: int, seed: int) -> Dataset:
-    x, y = _gaussian_groups(
-        n,
-        seed,
-        [[26, 20], [26, 79], [55, 50], [87, 18], [87, 82]],
-        [[6, 7], [6, 7], [7, 6], [8, 8], [8, 8]],
-        [0.12, 0.12, 0.4, 0.18, 0.18],
-    )
-    x[:, 0] = np.clip(x[:, 0], 12, None)
-    x[:, 1] = np.clip(x[:, 1], 1, 99)
+    x, y = GAUSSIAN_GROUPS["customers"].draw(n, seed)
     return Dataset(
         "Customers by income and spending",
         x,
@@ -443,9 +522,10 @@ def load_preset(key: str, n_samples: int | None = None, seed: int = 0) -> Datase
     Returns
     -------
     Dataset
+        Its ``origin`` says which preset, size and seed made it.
     """
     preset = PRESETS[key]
     n = int(n_samples or preset.default_n or 0)
     if preset.default_n is not None:
         n = max(10, n)
-    return preset.make(n, int(seed))
+    return replace(preset.make(n, int(seed)), origin=Origin(key, n, int(seed)))

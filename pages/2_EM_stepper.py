@@ -4,7 +4,7 @@ import streamlit as st
 
 from gmm_app.shell.sidebar import STEPPER_FIT_LIMIT, page_data, render_sidebar
 from gmm_app.shell.widgets import projection_picker
-from gmm_app.stepper import controls, experiments, panels, predict_panel
+from gmm_app.stepper import controls, experiments, panels, predict_panel, takeaway
 from gmm_app.stepper.model import view_at
 from gmm_app.stepper.settings import (
     chosen_means,
@@ -80,5 +80,6 @@ else:  # the student is placing hills: the link still says how far they got
 if trace is not None:
     st.subheader("Restart gallery: several seeds side by side")
     experiments.restart_panel(data, settings, projection)
+    takeaway.takeaway_panel(data, settings, trace, projection)
 with st.expander("Collapse lab: what reg_covar protects you from"):
     experiments.collapse_lab(data, settings)

@@ -9,6 +9,9 @@ No Streamlit, no Plotly (numbers and words):
                  parameter table's text. Imports ``model``, ``words``, ``gmm_core``.
 ``equations``    the E- and M-step formulas filled in with the core's numbers
                  (LaTeX). Imports ``words``, ``gmm_core``.
+``reproduce``    the run as a scikit-learn script (text): the data's generator
+                 call or ``pd.read_csv``, the page's start as literal arrays,
+                 ``max_iter`` = the page's iterations. Imports ``gmm_core``.
 ``predict``      predict first: which question comes before a half-step, its
                  answer and its feedback, all from the trace. Imports ``model``,
                  ``plotting.geometry`` (numpy only), ``words``, ``gmm_core``.
@@ -18,6 +21,10 @@ Plotly, no Streamlit:
 ``figures``      the lesson's own charts: log-likelihood, responsibility heatmap,
                  K-Means map, restart gallery. Imports ``plotting``, ``words``,
                  ``gmm_core``.
+``figures_export``  the whole run as one animated figure (a frame per half-step
+                 from ``plotting.fog``, the log-likelihood beside it, play, pause
+                 and a slider) and a self-contained HTML file. Imports
+                 ``model``, ``plotting``, ``words``, ``gmm_core``.
 
 Streamlit, each importing only the modules above it here (and ``shell``,
 ``plotting``, ``words``, ``gmm_core``):
@@ -30,8 +37,11 @@ Streamlit, each importing only the modules above it here (and ``shell``,
 ``panels``       what a half-step shows: loop and narration, the map, the side
                  charts, the parameter table, the worked-out equations.
 ``experiments``  K-Means in lockstep, the restart gallery, the collapse lab.
+``takeaway``     "Take it with you": Download this run (built on the click) and
+                 the scikit-learn script. Imports ``figures_export``,
+                 ``reproduce``, ``settings``.
 
 The page (``pages/2_EM_stepper.py``) calls ``settings``, ``controls``, ``panels``,
-``experiments`` and ``model.view_at``. No module imports another's underscore
-names, and the lesson never imports another lesson.
+``experiments``, ``takeaway`` and ``model.view_at``. No module imports another's
+underscore names, and the lesson never imports another lesson.
 """
