@@ -7,6 +7,7 @@ import streamlit as st
 from gmm_app.lesson_steps import step_count
 from gmm_app.plotting.fog import fog_curves, fog_map
 from gmm_app.plotting.loop import surveyor_loop
+from gmm_app.shell import present
 from gmm_app.shell.data import fitted_mixture
 from gmm_app.shell.lesson_path import current_step, start_button
 from gmm_app.shell.navigation import available_pages
@@ -74,7 +75,7 @@ with right:
             figure = fog_curves(data.X, params, data.feature_names[0])
         else:
             figure = fog_map(data.X, params, resp, data.feature_names)
-        st.plotly_chart(figure, key="home_map")
+        present.plotly_chart(figure, key="home_map")
         doubt = int(resp.max(axis=1).argmin())
         shown = "" if data.n_features <= 2 else " (the first two features are shown)"
         rounds = result.best.iteration
@@ -89,7 +90,7 @@ with right:
         st.caption(found + fog)
 
 st.subheader("The surveyor's loop")
-st.plotly_chart(surveyor_loop(), key="home_loop", config={"staticPlot": True})
+present.plotly_chart(surveyor_loop(), key="home_loop", config={"staticPlot": True})
 steps = st.columns(4)
 steps[0].markdown(
     "**Guess.** Put K hills somewhere: at random points, or where K-Means puts "

@@ -30,7 +30,7 @@ from gmm_app.choosing_k.verdict import (
 )
 from gmm_app.plotting.events import as_int, customdata_rows
 from gmm_app.plotting.fog import fog_curves, fog_map
-from gmm_app.shell import state
+from gmm_app.shell import present, state
 from gmm_app.shell.widgets import projection_picker
 from gmm_app.words import plural, score, type_label
 from gmm_core import Dataset, responsibilities
@@ -174,7 +174,7 @@ def criteria_panel(
         selected=pick,
         hide_best=hide,
     )
-    st.plotly_chart(fig, key=_CHART, on_select="rerun", selection_mode="points")
+    present.plotly_chart(fig, key=_CHART, on_select="rerun", selection_mode="points")
     if settings.n_init == 1:
         restarts = "one restart each, so no band"
     elif all(int(n) == settings.n_init for s in sweeps for n in s.restarts_kept):
@@ -317,7 +317,7 @@ def chosen_fit_panel(
             # Features in different units (minutes against seconds): equal scales
             # would squash the map into a line, so let each axis fit its data.
             fig.layout.yaxis.scaleanchor = None
-    st.plotly_chart(fig, key="ck_fit")
+    present.plotly_chart(fig, key="ck_fit")
     line = f"K = {k}: BIC = {score(crit.bic)} | AIC = {score(crit.aic)}"
     if settings.show_icl:
         line += f" | ICL = {score(crit.icl)}"
@@ -402,7 +402,7 @@ def razor_panel(
         state.remember("ck_razor_type", ctype)
         chosen = ctype
     s = next(s for s in sweeps if s.covariance_type == ctype)
-    st.plotly_chart(razor_chart(s), key="ck_razor")
+    present.plotly_chart(razor_chart(s), key="ck_razor")
     st.markdown(razor_words(s, n_init))
     return chosen
 
@@ -422,7 +422,7 @@ def heldout_panel(data: Dataset, settings: SweepSettings) -> None:
     if not sweeps:
         st.info("Too few points to hold some out.")
         return
-    st.plotly_chart(heldout_chart(sweeps, data.true_k), key="ck_heldout_chart")
+    present.plotly_chart(heldout_chart(sweeps, data.true_k), key="ck_heldout_chart")
     n_out = round(HELDOUT_FRACTION * data.n_samples)
     st.markdown(heldout_words(sweeps, data.n_samples - n_out, n_out))
 

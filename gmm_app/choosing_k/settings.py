@@ -33,10 +33,6 @@ def _types_param(text: str) -> list[str] | None:
     return chosen or None
 
 
-def _flag_param(text: str) -> bool | None:
-    return {"true": True, "1": True, "false": False, "0": False}.get(text.lower())
-
-
 def _pick_param(text: str) -> tuple[str, int] | None:
     """ "full,5" -> ("full", 5): the fit drawn beside the chart."""
     ctype, _, k = text.partition(",")
@@ -64,8 +60,8 @@ def read_url() -> None:
             "ck_types": _types_param,
             "ck_restarts": state.int_param(1, 10),
             "seed": state.int_param(0, 9999),
-            "ck_icl": _flag_param,
-            "ck_heldout": _flag_param,
+            "ck_icl": state.switch_param,
+            "ck_heldout": state.switch_param,
             "ck_pick": _pick_param,
             "ck_view": view_param,
             "ck_razor_type": state.choice_param(COVARIANCE_TYPES),

@@ -16,7 +16,7 @@ from gmm_app.explorer.model_tables import recipe_sentence
 from gmm_app.explorer.panels import Fog
 from gmm_app.explorer.settings import HILL_STYLES
 from gmm_app.plotting.fog import fog_curves, responsibility_bands
-from gmm_app.shell import state
+from gmm_app.shell import present, state
 from gmm_app.words import hill_name
 from gmm_core import Dataset
 
@@ -28,7 +28,7 @@ def recipe(data: Dataset, an: Analysis) -> None:
     islands = np.bincount(an.kmeans_labels, minlength=k) / data.n_samples
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        st.plotly_chart(
+        present.plotly_chart(
             recipe_bar(weights, islands),
             key="fx_recipe",
             config={"displayModeBar": False},
@@ -49,10 +49,10 @@ def hills_section(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> None
     """The mixture density as hills: 3-D or contours; bell curves for 1-D data."""
     params = an.params
     if maps.strip or maps.surface is None:
-        st.plotly_chart(
+        present.plotly_chart(
             fog_curves(data.X, params, data.feature_names[0]), key="fx_curves"
         )
-        st.plotly_chart(responsibility_bands(data.X, params), key="fx_bands")
+        present.plotly_chart(responsibility_bands(data.X, params), key="fx_bands")
         st.caption(
             "Dashed: each hill's bell curve, scaled by its weight. Black: their sum, "
             "the mixture's density. Below: each hill's share P(hill | x) along the "
@@ -92,7 +92,7 @@ def hills_section(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> None
             point_labels=an.labels,
             aspect=aspect,
         )
-        st.plotly_chart(fig, key="fx_hills_3d")
+        present.plotly_chart(fig, key="fx_hills_3d")
         st.caption(
             "The mixture density p(x) = Σ weight × bell, drawn as a landscape: each "
             "Gaussian is a hill, and the fog of the other panels is what you see "
@@ -104,7 +104,7 @@ def hills_section(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> None
             )
         )
     else:
-        st.plotly_chart(
+        present.plotly_chart(
             hills_contour(
                 maps.surface_xs,
                 maps.surface_ys,

@@ -27,7 +27,7 @@ from gmm_app.explorer.model_tables import (
 )
 from gmm_app.explorer.panels import Fog
 from gmm_app.explorer.settings import BACKGROUNDS, OUTLIER_RANGE
-from gmm_app.shell import state
+from gmm_app.shell import present, state
 from gmm_app.words import hill_name, md_escape, plural
 from gmm_core import Dataset
 
@@ -79,7 +79,7 @@ def outlier_panel(data: Dataset, an: Analysis) -> Outliers:
         f"is below **{threshold:.2f}**, the {percent:g}% cut-off. They are "
         "ringed on the map."
     )
-    st.plotly_chart(
+    present.plotly_chart(
         log_density_histogram(an.log_density, threshold, float(percent)),
         key="fx_outlier_hist",
         config={"displayModeBar": False},
@@ -152,7 +152,7 @@ def main_map(
         log_density=an.log_density,
         marks=marks,
     )
-    event = st.plotly_chart(
+    event = present.plotly_chart(
         fig,
         key="fx_map",
         on_select="rerun",

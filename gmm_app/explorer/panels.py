@@ -27,7 +27,7 @@ from gmm_app.explorer.model import Analysis, needle_hills, temper
 from gmm_app.explorer.model_maps import ViewMaps
 from gmm_app.explorer.settings import EPS_RANGE, FOG_LEVELS, VALLEY_RANGE
 from gmm_app.plotting.builder import plot_text
-from gmm_app.shell import state
+from gmm_app.shell import present, state
 from gmm_app.words import fog_sentences, hill_name, hill_title, plural
 from gmm_core import Dataset, GMMParams
 from gmm_core.selection import (
@@ -231,7 +231,7 @@ def comparison_panels(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> 
     view = fog.view
     top = st.columns(2, gap="medium")
     with top[0]:
-        st.plotly_chart(
+        present.plotly_chart(
             islands_panel(
                 view,
                 an.kmeans_labels,
@@ -242,7 +242,7 @@ def comparison_panels(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> 
             key="fx_kmeans",
         )
     with top[1]:
-        st.plotly_chart(
+        present.plotly_chart(
             hills_panel(
                 view,
                 an.labels,
@@ -255,14 +255,14 @@ def comparison_panels(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> 
         )
     bottom = st.columns(2, gap="medium")
     with bottom[0]:
-        st.plotly_chart(
+        present.plotly_chart(
             soft_panel(
                 view, fog.hill, an.labels, grid_probability=fog.grid[..., fog.hill]
             ),
             key="fx_soft",
         )
     with bottom[1]:
-        st.plotly_chart(
+        present.plotly_chart(
             confidence_panel(
                 view, an.labels, fog.threshold, confidence_grid=fog.confidence_grid
             ),
@@ -406,7 +406,7 @@ def dbscan_section(data: Dataset, fog: Fog) -> None:
     n_clusters = int(labels.max()) + 1
     n_noise = int((labels < 0).sum())
     with left:
-        st.plotly_chart(
+        present.plotly_chart(
             dbscan_panel(fog.view, labels, core, float(eps), int(min_samples)),
             key="fx_dbscan_map",
         )

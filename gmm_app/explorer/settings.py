@@ -44,11 +44,6 @@ EPS_RANGE = (0.05, 1.5, 0.05)
 OUTLIER_RANGE = (0.5, 20.0, 0.5)
 
 
-def _flag(text: str) -> bool | None:
-    """A URL reader for a switch: "1" on, "0" off (None otherwise)."""
-    return {"1": True, "0": False}.get(text)
-
-
 # Every control that changes what the explorer draws, and how a link reads it.
 _READERS = {
     "n_components": state.int_param(1, 10),
@@ -58,7 +53,7 @@ _READERS = {
     "fx_view": lambda text: text if text == "pca" or "," in text else None,
     "fx_valley": state.float_choice_param(slider_steps(*VALLEY_RANGE)),
     "fx_hill": state.int_param(0, 9),
-    "fx_dbscan": _flag,
+    "fx_dbscan": state.switch_param,
     "fx_eps": state.float_choice_param(slider_steps(*EPS_RANGE)),
     "fx_min_samples": state.int_param(2, 30),
     "fx_outlier_pct": state.float_choice_param(slider_steps(*OUTLIER_RANGE)),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gmm_app.plotting.builder import FigureBuilder, colour
+from gmm_app.plotting.builder import GLIDE, FigureBuilder, colour
 from gmm_app.plotting.geometry import ellipse_xy
 from gmm_app.words import hill_name
 
@@ -98,6 +98,7 @@ def add_hill_outline(
                     showlegend=False,
                     hoverinfo="skip",
                     name=f"{label} halo",
+                    meta=GLIDE,
                     **placement,
                 )
             )
@@ -111,6 +112,7 @@ def add_hill_outline(
             showlegend=in_legend,
             hoverinfo="skip",
             name=label,
+            meta=GLIDE,
             **placement,
         )
         if inner and fill is not None:
@@ -201,6 +203,7 @@ def add_hill_tops(
             text=labels,
             hovertemplate="top of %{text}<extra></extra>",
             showlegend=showlegend,
+            meta=GLIDE,
         )
     )
 

@@ -12,6 +12,22 @@ LOOP_STAGES = (
     ("m", "M-step", "move and reshape\nthe hills"),
     ("check", "Converged?", "has the map\nstopped changing?"),
 )
+_BOX_HALF = 0.42  # half a box's width, in the diagram's units (one per stage)
+_X_RANGE = (-0.5, 3.5)
+_SUB_SIZE = 13
+# Roughly how wide a character of Source Sans is, in ems (wide letters included).
+_EM_PER_CHARACTER = 0.56
+
+
+def fit_width() -> float:
+    """The chart width, in pixels, at which the longest line fills its box.
+
+    On a narrower chart (a phone) the live chart shrinks the diagram's words by
+    the ratio (``layout.meta.fit_width``), so they stay inside their boxes.
+    """
+    longest = max(len(line) for *_, sub in LOOP_STAGES for line in sub.split("\n"))
+    box_share = 2 * _BOX_HALF / (_X_RANGE[1] - _X_RANGE[0])
+    return round(longest * _EM_PER_CHARACTER * _SUB_SIZE / box_share)
 
 
 def surveyor_loop(active: str | None = None, height: int = 230) -> go.Figure:
@@ -33,8 +49,8 @@ def surveyor_loop(active: str | None = None, height: int = 230) -> go.Figure:
         lit = key == active
         fig.add_shape(
             type="rect",
-            x0=xs[idx] - 0.42,
-            x1=xs[idx] + 0.42,
+            x0=xs[idx] - _BOX_HALF,
+            x1=xs[idx] + _BOX_HALF,
             y0=-0.5,
             y1=0.5,
             line=dict(color="#1F4E79" if lit else "#8FA3B5", width=3 if lit else 1.5),
@@ -52,7 +68,7 @@ def surveyor_loop(active: str | None = None, height: int = 230) -> go.Figure:
             y=-0.2,
             text=sub.replace("\n", "<br>"),
             showarrow=False,
-            font=dict(size=13, color="#3E4C59"),
+            font=dict(size=_SUB_SIZE, color="#3E4C59"),
         )
     for a, b in ((0, 1), (1, 2), (2, 3)):
         fig.add_annotation(
@@ -100,8 +116,12 @@ def surveyor_loop(active: str | None = None, height: int = 230) -> go.Figure:
         showarrow=False,
         font=dict(size=13, color="#3E4C59"),
     )
-    fig.update_xaxes(visible=False, range=[-0.5, 3.5])
+    fig.update_xaxes(visible=False, range=list(_X_RANGE))
     fig.update_yaxes(visible=False, range=[-1.1, 0.6])
     return finish_figure(
-        fig, height=height, showlegend=False, margin=dict(l=0, r=0, t=0, b=0)
+        fig,
+        height=height,
+        showlegend=False,
+        margin=dict(l=0, r=0, t=0, b=0),
+        meta={"fit_width": fit_width()},
     )

@@ -24,7 +24,7 @@ from gmm_app.shapes.model import (
 )
 from gmm_app.shapes.sandbox import SPREAD_RANGE, TILT_RANGE
 from gmm_app.shapes.singular import SCENARIOS
-from gmm_app.shell import state
+from gmm_app.shell import present, state
 from gmm_app.shell.widgets import (
     SCALE_WARNING,
     k_input,
@@ -80,7 +80,7 @@ def follow_old_link() -> None:
     if old is None:
         return
     del st.query_params["cs_standardise"]
-    value = {"1": True, "0": False}.get(old)
+    value = state.switch_param(old)
     if value is not None and "standardise" not in st.query_params:
         state.remember("standardise", value)  # the sidebar's switch draws it
 
@@ -297,7 +297,7 @@ def _panel(
         fig = fog_map(
             data.X, params, result.resp, data.feature_names, projection, height=430
         )
-    st.plotly_chart(fig, key=f"cs_panel_{ctype}")
+    present.plotly_chart(fig, key=f"cs_panel_{ctype}")
     st.latex(parameter_latex(settings.n_components, data.n_features, ctype))
     c = result.criteria
     st.markdown(

@@ -13,7 +13,7 @@ import streamlit as st
 
 from gmm_app.shapes.figures import sandbox_panel
 from gmm_app.shapes.model import TYPES
-from gmm_app.shell import state
+from gmm_app.shell import present, state
 from gmm_app.words import matrix, type_label
 from gmm_core.shapes import (
     closest_covariance,
@@ -88,7 +88,7 @@ def shape_sandbox() -> None:
     true_cov = covariance_from_spreads(sigma1, sigma2, tilt)
     samples = sample_hill(true_cov, _SANDBOX_SAMPLES, seed=0)
     with yours:
-        st.plotly_chart(
+        present.plotly_chart(
             sandbox_panel(true_cov, None, samples, show_axes=True, height=280),
             key="cs_sandbox_yours",
             config={"displayModeBar": False},
@@ -108,7 +108,7 @@ def shape_sandbox() -> None:
         lost = kl_divergence(true_cov, closest)
         with col:
             st.markdown(f"**{type_label(ctype)}**")
-            st.plotly_chart(
+            present.plotly_chart(
                 sandbox_panel(
                     true_cov,
                     closest,

@@ -25,7 +25,7 @@ from gmm_app.shapes.model import (
     TypeFit,
     demo_data,
 )
-from gmm_app.shell import state
+from gmm_app.shell import present, state
 from gmm_app.words import hill_names, md_escape, plural, type_label
 from gmm_core import Dataset, FogmapError
 from gmm_core.shapes import narrowest_variance
@@ -80,7 +80,7 @@ def _demo_figure(
                 first = int(np.flatnonzero(projection.matrix[:, 0])[0])
             projection = Projection.features(demo.feature_names, first, d - 1)
         fig = demo_map(demo.X, f.params, f.resp, demo.feature_names, projection)
-    st.plotly_chart(fig, key=key)
+    present.plotly_chart(fig, key=key)
 
 
 def singular_demo(

@@ -32,7 +32,9 @@ import streamlit.components.v1 as components
 from plotly.io.json import to_json_plotly
 from plotly.offline import get_plotlyjs
 
+from gmm_app.plotting.builder import scaled_figure, scaled_layout
 from gmm_app.plotting.events import as_int, customdata_rows
+from gmm_app.shell.present import chart_config, chart_scale
 
 FRONTEND = Path(__file__).parent / "frontend" / "live_chart.html"
 # Plotly's config for every live chart: the toolbar shows while the mouse is over
@@ -46,6 +48,9 @@ CHART_CONFIG: dict[str, object] = {
     ],  # a live chart reports no selection
 }
 _SEEN = "fog.live_chart_seen."
+# How long the hills glide from one figure to the next (none when the browser
+# asks for reduced motion: the frontend checks prefers-reduced-motion).
+GLIDE_MS = 300
 
 # The look Streamlit 1.67 gives its own Plotly charts under Fogmap's light theme
 # (.streamlit/config.toml): the template st.plotly_chart's frontend builds, as read
@@ -147,6 +152,12 @@ STREAMLIT_LOOK: dict[str, object] = {
 }
 
 
+def _look_layout() -> dict:
+    layout = STREAMLIT_LOOK["layout"]
+    assert isinstance(layout, dict)
+    return layout
+
+
 @functools.cache
 def _component() -> Any:
     """Declare the component once per process, serving it from a temp folder."""
@@ -185,15 +196,21 @@ def _draw(
     """Send ``fig`` to the chart ``key``; a new click's value, else None."""
     spec = fig.to_plotly_json()
     spec["layout"].pop("template", None)  # replaced by STREAMLIT_LOOK in the frame
+    scale = chart_scale()  # presenter mode: 1.4x fonts, lines and markers
+    template = STREAMLIT_LOOK
+    if scale != 1.0:
+        spec = scaled_figure(spec, scale)
+        template = {**STREAMLIT_LOOK, "layout": scaled_layout(_look_layout(), scale)}
     figure = to_json_plotly(spec)
     value = _component()(
         figure=figure,
-        template=STREAMLIT_LOOK,
+        template=template,
         clickable=clickable,
         anywhere=anywhere,
         # Shown as the chart's data-revision once drawn: tests and benches wait on it.
         revision=zlib.crc32(figure.encode()),
-        config={**CHART_CONFIG, **(config or {})},
+        config=chart_config(key, {**CHART_CONFIG, **(config or {})}),
+        glide_ms=GLIDE_MS,
         key=key,
         default=None,
     )

@@ -10,6 +10,7 @@ from gmm_app.plotting.geometry import DRAW_LIMIT
 from gmm_app.shell import lesson_path, state
 from gmm_app.shell.data import preset_data
 from gmm_app.shell.navigation import available_pages
+from gmm_app.shell.present import presenter_toggle
 from gmm_app.shell.widgets import scale_gap
 from gmm_app.words import md_escape
 from gmm_core import (
@@ -59,6 +60,7 @@ def render_sidebar() -> Dataset:
             st.page_link(page.path, label=page.title, icon=page.icon)
         st.divider()
         data = _data_source()
+        presenter_toggle()
         return data
 
 
@@ -149,11 +151,6 @@ def _preset_defaults(key: str) -> None:
 _DATA_URL = ("dataset", "n_samples", "data_seed", "standardise")
 
 
-def _on_off(text: str) -> bool | None:
-    """A URL reader for a switch: "1" or "true" on, "0" or "false" off."""
-    return {"1": True, "true": True, "0": False, "false": False}.get(text.lower())
-
-
 def _data_source() -> Dataset:
     st.markdown("**Data**")
     state.read_url_once(
@@ -162,7 +159,7 @@ def _data_source() -> Dataset:
             "dataset": state.choice_param(PRESETS),
             "n_samples": state.int_param(50, 3000),
             "data_seed": state.int_param(0, 9999),
-            "standardise": _on_off,
+            "standardise": state.switch_param,
         },
     )
     uploaded: Dataset | None = st.session_state.get(_UPLOADED)

@@ -136,6 +136,12 @@ def int_param(low: int, high: int) -> Callable[[str], int | None]:
     return read
 
 
+def switch_param(text: str) -> bool | None:
+    """A URL reader for a switch: "1" or "true" on, "0" or "false" off (None
+    otherwise)."""
+    return {"1": True, "true": True, "0": False, "false": False}.get(text.lower())
+
+
 def choice_param(options: Collection[str]) -> Callable[[str], str | None]:
     """A URL reader for one of ``options`` (None otherwise)."""
     return lambda text: text if text in options else None

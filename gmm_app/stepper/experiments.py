@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from gmm_app.plotting.geometry import AxesView, Projection
-from gmm_app.shell import state
+from gmm_app.shell import present, state
 from gmm_app.shell.live_chart import live_chart
 from gmm_app.stepper.caches import em_trace, kmeans_trace, restarts
 from gmm_app.stepper.figures import collapse_rise_chart, kmeans_map, restart_gallery
@@ -149,7 +149,7 @@ def restart_panel(
             }
         )
     if projection is not None:
-        st.plotly_chart(
+        present.plotly_chart(
             restart_gallery(projection.points(data.X), runs, projection),
             key="em_gallery",
         )
@@ -371,5 +371,5 @@ def collapse_lab(data: Dataset, settings: Settings) -> None:
     rise = None if trace is None else collapse_rise(data.X, trace)
     if rise is None:
         return
-    st.plotly_chart(collapse_rise_chart(rise), key="em_collapse_rise")
+    present.plotly_chart(collapse_rise_chart(rise), key="em_collapse_rise")
     st.caption(collapse_rise_words(rise))

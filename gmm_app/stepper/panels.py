@@ -13,6 +13,7 @@ from gmm_app.plotting.fog import fog_curves, fog_map, responsibility_bands
 from gmm_app.plotting.geometry import AxesView, Projection
 from gmm_app.plotting.loop import surveyor_loop
 from gmm_app.shell.live_chart import live_chart
+from gmm_app.shell.present import chart_scale
 from gmm_app.stepper.equations import m_step_steps, responsibility_steps
 from gmm_app.stepper.figures import log_likelihood_chart, responsibility_heatmap
 from gmm_app.stepper.model import View, data_spread, first_dip, hills_stacked
@@ -39,8 +40,10 @@ def loop_and_narration(
     settings : Settings
     """
     active = "check" if view.is_last and view.position > 0 else view.phase
+    # Taller in presenter mode, where its words are larger.
+    height = round(150 * chart_scale())
     live_chart(
-        surveyor_loop(active, height=150), key="em_loop", config={"staticPlot": True}
+        surveyor_loop(active, height=height), key="em_loop", config={"staticPlot": True}
     )
     st.markdown(narrate(view, GUESS_WORDS.get(settings.init, settings.init)))
     if view.is_last:

@@ -63,10 +63,6 @@ def _run_key(trace: tuple[EMStep, ...]) -> tuple:
     return (len(trace), first.means.tobytes(), last.means.tobytes())
 
 
-def _reader(text: str) -> bool | None:
-    return {"1": True, "0": False}.get(text)
-
-
 def predict_toggle() -> bool:
     """The "Predict first" toggle (in the URL as ``em_predict=1``).
 
@@ -75,7 +71,7 @@ def predict_toggle() -> bool:
     bool
         Whether the stepper asks before it reveals.
     """
-    state.read_url_once(PREDICT, {PREDICT: _reader})
+    state.read_url_once(PREDICT, {PREDICT: state.switch_param})
     on = state.shared_widget(
         st.toggle,
         "Predict first",

@@ -16,6 +16,7 @@ from gmm_app.plotting.fog import fog_map
 from gmm_app.plotting.geometry import Projection
 from gmm_app.shell import state
 from gmm_app.shell.live_chart import live_chart
+from gmm_app.shell.present import presenting
 from gmm_app.shell.widgets import k_input, seed_input
 from gmm_app.stepper.caches import em_trace
 from gmm_app.words import hill_name, md_escape, point_text, tiny, type_label
@@ -46,6 +47,23 @@ GUESS_WORDS = {
     "random_from_data": "at random points of the data",
     "given": "where you clicked",
 }
+# On a phone Streamlit stacks the row's seven columns, a screen of settings above
+# the step buttons: two to a line instead, so Next and the map come up sooner.
+_NARROW_CSS = """<style>
+@media (max-width: 640px) {
+  .st-key-em_settings [data-testid="stHorizontalBlock"] { gap: 0.5rem 0.75rem; }
+  .st-key-em_settings [data-testid="stColumn"] {
+    flex: 1 1 calc(50% - 0.75rem) !important;
+    min-width: calc(50% - 0.75rem) !important;
+    width: calc(50% - 0.75rem) !important;
+  }
+}
+</style>"""
+# The settings row's fold in presenter mode.
+SETTINGS_FOLDED = (
+    "Settings: hills, covariance type, initialisation, seed, reg_covar, tol, "
+    "max iterations"
+)
 _REG_OPTIONS = (0.0, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 _TOL_OPTIONS = (1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 _URL_KEYS = (
@@ -232,7 +250,15 @@ def settings_panel(data: Dataset) -> Settings:
     -------
     Settings
     """
-    with st.container(border=True):
+    # In presenter mode the row folds away, so the map and the step buttons fill
+    # the projector's first screen.
+    holder = (
+        st.expander(SETTINGS_FOLDED, icon=":material/tune:")
+        if presenting()
+        else st.container(border=True, key="em_settings")
+    )
+    st.html(_NARROW_CSS)
+    with holder:
         cols = st.columns([0.8, 1.4, 1.9, 0.8, 1.1, 1.1, 1.3])
         k = k_input(cols[0], data, help="How many Gaussian hills EM looks for.")
         ctype = state.shared_widget(
