@@ -56,7 +56,11 @@ if trace is not None:
         panels.loop_and_narration(view, trace, settings)
         left, right = st.columns([3, 2], gap="medium")
         with left:
-            marks = None if asking is None else asking.marks
+            marks = (
+                asking.marks
+                if asking is not None
+                else predict_panel.revealed_marks(position, projection)
+            )
             clicked = panels.main_chart(data, view, projection, marks)
         with right:
             if asking is not None:  # beside the map it marks

@@ -33,6 +33,7 @@ _SEEN = "fog.em_predict.seen"  # the furthest position shown in this run
 _PENDING = "fog.em_predict.pending"  # the position waiting for an answer
 _ASKED = "fog.em_predict.asked"  # points asked about in this run
 _ANSWER = "fog.em_predict.answer"  # the last feedback: (position, kind, Feedback)
+_GUESSED = "fog.em_predict.guessed"  # (position, the spot picked) after a move question
 _TALLY = "fog.em_predict.tally"  # kind -> (right, asked), for the session
 _CLIMB_CHOICES = ("Yes, it can go down", "No, never")
 
@@ -106,6 +107,7 @@ def hold(X: np.ndarray, trace: tuple[EMStep, ...], on: bool) -> None:
         st.session_state[_ASKED] = []
         st.session_state.pop(_PENDING, None)
         st.session_state.pop(_ANSWER, None)
+        st.session_state.pop(_GUESSED, None)
     position = int(st.session_state.get(POSITION, 0))
     seen = int(st.session_state[_SEEN])
     asks = (
@@ -221,6 +223,43 @@ def _spot_marks(spots: np.ndarray, projection: Projection | None) -> list[dict]:
     ]
 
 
+def revealed_marks(position: int, projection: Projection | None) -> list[dict]:
+    """After a move question: the spot the student picked, beside the true top.
+
+    Parameters
+    ----------
+    position : int
+        The half-step shown; marks only at the M-step the question revealed.
+    projection : Projection or None
+        The map's view.
+
+    Returns
+    -------
+    list of dict
+        Plotly traces (plain dicts): the picked spot, labelled "your guess".
+    """
+    guessed = st.session_state.get(_GUESSED)
+    if guessed is None or guessed[0] != position:
+        return []
+    xy = _plane(np.asarray(guessed[1])[None, :], projection)
+    return [
+        dict(
+            type="scatter",
+            x=xy[:, 0],
+            y=xy[:, 1],
+            mode="markers+text",
+            text=["your guess"],
+            textposition="bottom center",
+            textfont=dict(size=13, color="#111111", weight="bold"),
+            marker=dict(
+                symbol="square-open", size=20, color="#111111", line=dict(width=3)
+            ),
+            name="your guess",
+            hoverinfo="skip",
+        )
+    ]
+
+
 def ask(asking: Asking) -> None:
     """The question, its answers (``em_guess``), Check and Just show me.
 
@@ -303,6 +342,7 @@ def _check(asking: Asking, guess: int | None, sure: float | None) -> None:
         st.session_state[_ASKED] = [*st.session_state.get(_ASKED, []), q.point]
     elif asking.kind == "move":
         feedback = predict.move_feedback(q, int(guess))
+        st.session_state[_GUESSED] = (asking.position, q.spots[int(guess)])
     else:
         feedback = predict.climb_feedback(q, says_can_fall=guess == 0)
     tally = dict(st.session_state.get(_TALLY, {}))

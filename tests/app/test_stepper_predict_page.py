@@ -125,6 +125,13 @@ def test_the_m_step_question_marks_three_spots_and_the_true_top_wins() -> None:
     click(at, "em_check")
     assert at.session_state[POSITION] == 2
     assert at.success[0].value.startswith(f"**Right: spot {right + 1}")
+    # The revealed map shows the picked spot on the true new top.
+    mine = [
+        t for t in figure_by_key(at, "em_map")["data"] if t.get("name") == "your guess"
+    ]
+    assert len(mine) == 1
+    gx, gy = decoded(mine[0]["x"]) + decoded(mine[0]["y"])
+    assert np.hypot(gx - true_top[0], gy - true_top[1]) < 1e-9
 
 
 def test_the_climb_question_and_the_end_summary() -> None:
