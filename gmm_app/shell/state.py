@@ -45,6 +45,11 @@ def forget(widget_key: str) -> None:
 
 
 def _copy_to_plain(widget_key: str, then: Callable[[], None] | None) -> None:
+    if widget_key not in st.session_state:
+        # A change sent for a widget the page has since forgotten (the sidebar
+        # forgets "standardise" when a new file replaces the data, while the
+        # browser may still send the old toggle's state): nothing to remember.
+        return
     st.session_state[plain_key(widget_key)] = st.session_state[widget_key]
     if then is not None:
         then()
