@@ -31,7 +31,7 @@ from gmm_app.choosing_k.verdict import (
 from gmm_app.plotting.events import as_int, customdata_rows
 from gmm_app.plotting.fog import fog_curves, fog_map
 from gmm_app.shell import present, state
-from gmm_app.shell.widgets import projection_picker
+from gmm_app.shell.widgets import projection_picker, restore_view
 from gmm_app.words import plural, score, type_label
 from gmm_core import Dataset, responsibilities
 from gmm_core.selection import SweepFit, best_per_setting
@@ -336,31 +336,6 @@ def chosen_fit_panel(
             icon=":material/check_circle:",
         )
     return view
-
-
-def restore_view(data: Dataset, key: str) -> str | None:
-    """Give the view picker ``key`` the plane remembered (or from a link).
-
-    Parameters
-    ----------
-    data : Dataset
-    key : str
-        The picker's widget key; its remembered value is ``fog.<key>``.
-
-    Returns
-    -------
-    str or None
-        None when the data has two features or fewer (no picker); else the
-        remembered plane, or "pca" when none fits this data.
-    """
-    if data.n_features <= 2:
-        return None
-    d = data.n_features
-    valid = ["pca", *[f"{i},{j}" for i in range(d) for j in range(i + 1, d)]]
-    wanted = state.remembered(key)
-    if key not in st.session_state and wanted in valid:
-        st.session_state[key] = wanted
-    return str(st.session_state.get(key, "pca"))
 
 
 ###############################################################################

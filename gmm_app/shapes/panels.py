@@ -29,6 +29,7 @@ from gmm_app.shell.widgets import (
     SCALE_WARNING,
     k_input,
     projection_picker,
+    restore_view,
     seed_input,
 )
 from gmm_app.words import (
@@ -142,30 +143,6 @@ def write_url(settings: Settings, shown: Dataset) -> None:
     if broken is not None:
         values["cs_broken"] = broken
     state.write_url(values, _URL_KEYS)
-
-
-def restore_view(data: Dataset, key: str) -> str | None:
-    """Give the view picker ``key`` the plane remembered (or from a link).
-
-    Parameters
-    ----------
-    data : Dataset
-    key : str
-        The picker's widget key; its remembered value is ``fog.<key>``.
-
-    Returns
-    -------
-    str or None
-        None when the data has two features or fewer (no picker).
-    """
-    if data.n_features <= 2:
-        return None
-    d = data.n_features
-    valid = ["pca", *[f"{i},{j}" for i in range(d) for j in range(i + 1, d)]]
-    wanted = state.remembered(key)
-    if key not in st.session_state and wanted in valid:
-        st.session_state[key] = wanted
-    return str(st.session_state.get(key, "pca"))
 
 
 def settings_row(data: Dataset) -> tuple[Settings, Dataset, Projection | None]:

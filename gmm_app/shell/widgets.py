@@ -157,6 +157,49 @@ def scale_note(data: Dataset, key: str) -> None:
         st.rerun()  # the whole page, sidebar first, also from inside a fragment
 
 
+def view_options(data: Dataset) -> list[str]:
+    """The planes a view picker offers on ``data`` (and a link may ask for).
+
+    Parameters
+    ----------
+    data : Dataset
+
+    Returns
+    -------
+    list of str
+        "pca" and "i,j" for each pair of features i < j; empty for two or fewer
+        features (there is no choice to make).
+    """
+    if data.n_features <= 2:
+        return []
+    pairs = itertools.combinations(range(data.n_features), 2)
+    return ["pca", *[f"{i},{j}" for i, j in pairs]]
+
+
+def restore_view(data: Dataset, key: str) -> str | None:
+    """Give the view picker ``key`` the plane remembered (or from a link).
+
+    Parameters
+    ----------
+    data : Dataset
+    key : str
+        The picker's widget key; its remembered value is ``fog.<key>``.
+
+    Returns
+    -------
+    str or None
+        None when the data has two features or fewer (no picker); else the
+        remembered plane, or "pca" when none fits this data.
+    """
+    valid = view_options(data)
+    if not valid:
+        return None
+    wanted = state.remembered(key)
+    if key not in st.session_state and wanted in valid:
+        st.session_state[key] = wanted
+    return str(st.session_state.get(key, "pca"))
+
+
 def projection_picker(data: Dataset, key: str, what: str = "EM") -> Projection | None:
     """The plane to look at, and a word on the columns' scales.
 
@@ -182,8 +225,7 @@ def projection_picker(data: Dataset, key: str, what: str = "EM") -> Projection |
     scale_note(data, key)
     if data.n_features == 2:
         return Projection.features(data.feature_names)
-    pairs = list(itertools.combinations(range(data.n_features), 2))
-    options = ["pca", *[f"{i},{j}" for i, j in pairs]]
+    options = view_options(data)
 
     def label(option: str) -> str:
         if option == "pca":

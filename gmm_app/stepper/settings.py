@@ -17,7 +17,7 @@ from gmm_app.plotting.geometry import Projection
 from gmm_app.shell import state
 from gmm_app.shell.live_chart import live_chart
 from gmm_app.shell.present import presenting
-from gmm_app.shell.widgets import k_input, seed_input
+from gmm_app.shell.widgets import k_input, seed_input, view_options
 from gmm_app.stepper.caches import em_trace
 from gmm_app.words import hill_name, md_escape, point_text, tiny, type_label
 from gmm_core import COVARIANCE_TYPES, Dataset, EMStep, FogmapError
@@ -151,25 +151,6 @@ def read_url(data: Dataset) -> None:
             state.remember("em_init", "given")
         else:
             state.mark_unread("em_means", means_text(means))
-
-
-def view_options(data: Dataset) -> list[str]:
-    """The views a link may ask for on ``data`` (``em_view``'s options).
-
-    Parameters
-    ----------
-    data : Dataset
-
-    Returns
-    -------
-    list of str
-        "pca" and "i,j" for each pair of features i < j; empty for two or fewer
-        features (there is no choice to make).
-    """
-    if data.n_features <= 2:
-        return []
-    d = data.n_features
-    return ["pca", *[f"{i},{j}" for i in range(d) for j in range(i + 1, d)]]
 
 
 def means_param(text: str) -> tuple[tuple[float, ...], ...] | None:
