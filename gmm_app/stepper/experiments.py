@@ -11,7 +11,7 @@ import streamlit as st
 from gmm_app.plotting.geometry import AxesView, Projection
 from gmm_app.shell import present, state
 from gmm_app.shell.live_chart import live_chart
-from gmm_app.stepper.caches import em_trace, kmeans_trace, restarts
+from gmm_app.stepper.caches import kmeans_trace, restarts
 from gmm_app.stepper.figures import collapse_rise_chart, kmeans_map, restart_gallery
 from gmm_app.stepper.model import (
     View,
@@ -23,7 +23,7 @@ from gmm_app.stepper.model import (
     top_gap,
 )
 from gmm_app.stepper.narration import collapse_rise_words
-from gmm_app.stepper.settings import CHOSEN, POSITION, WIDTHS, Settings
+from gmm_app.stepper.settings import CHOSEN, POSITION, WIDTHS, Settings, run_trace
 from gmm_app.words import and_list, hill_name, md_escape, plural
 from gmm_core import Dataset, EMStep, FogmapError, Restart, responsibilities
 
@@ -305,20 +305,10 @@ def _lab_trace(data: Dataset, settings: Settings) -> tuple[EMStep, ...] | None:
         return None
     if widths is not None and len(widths) != settings.n_components:
         widths = None
+    start = (tuple(placed), None if widths is None else tuple(widths))
     try:
-        return em_trace(
-            data.X,
-            settings.n_components,
-            settings.covariance_type,
-            settings.init,
-            settings.seed,
-            settings.reg_covar,
-            settings.tol,
-            settings.max_iter,
-            tuple(placed),
-            None if widths is None else tuple(widths),
-        )
-    except FogmapError:
+        return run_trace(data, settings, start)
+    except FogmapError:  # the page has already said why, once
         return None
 
 

@@ -474,6 +474,41 @@ def placed_point(data: Dataset, where: np.ndarray) -> tuple[float, ...]:
 # The trace these settings give
 
 
+def run_trace(
+    data: Dataset, settings: Settings, start: _Start | None
+) -> tuple[EMStep, ...]:
+    """The cached trace these settings (and the student's own start) give.
+
+    Parameters
+    ----------
+    data : Dataset
+    settings : Settings
+    start : tuple or None
+        The placed means and, from the collapse lab, their widths.
+
+    Returns
+    -------
+    tuple of EMStep
+
+    Raises
+    ------
+    FogmapError
+        When EM cannot start from there.
+    """
+    return em_trace(
+        data.X,
+        settings.n_components,
+        settings.covariance_type,
+        settings.init,
+        settings.seed,
+        settings.reg_covar,
+        settings.tol,
+        settings.max_iter,
+        None if start is None else start[0],
+        None if start is None else start[1],
+    )
+
+
 def compute_trace(
     data: Dataset, settings: Settings, start: _Start | None
 ) -> tuple[EMStep, ...] | None:
@@ -491,18 +526,7 @@ def compute_trace(
     tuple of EMStep or None
     """
     try:
-        return em_trace(
-            data.X,
-            settings.n_components,
-            settings.covariance_type,
-            settings.init,
-            settings.seed,
-            settings.reg_covar,
-            settings.tol,
-            settings.max_iter,
-            None if start is None else start[0],
-            None if start is None else start[1],
-        )
+        return run_trace(data, settings, start)
     except FogmapError as exc:
         st.error(md_escape(str(exc)), icon=":material/error:")
         return None
