@@ -197,6 +197,8 @@ def test_the_wheel_carries_home_the_pages_the_data_and_the_config(
     missing = shipped(ROOT) - names
     assert missing == set(), "add the new package to pyproject.toml's list"
     assert "fogmap = fogmap.gmm_app.cli:main" in entry_points
+    # the MIT licence travels with every copy, as its text asks
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert not [
         n for n in names if n.split("/")[1:2] and n.split("/")[1] in NOT_SHIPPED
     ]
