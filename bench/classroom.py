@@ -48,6 +48,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import random
@@ -56,13 +57,18 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
+import uuid
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
 import numpy as np
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.Common_pb2 import FileUploaderState, FileURLs, UploadedFileInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
@@ -71,9 +77,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
 
 from conftest import streamlit_server  # noqa: E402
 
+from deploy.serve import ROUTE_COOKIE, Deployment, serve  # noqa: E402
 from gmm_core import load_preset  # noqa: E402
 
 PAGE = "EM_stepper"
+UPLOAD = ROOT / "samples" / "old_faithful.csv"  # 272 rows: "... 272 of 272 rows used"
+XSRF_COOKIE = "_streamlit_xsrf"
 # Seeded 2-D presets that take a size: every student gets one and a seed of their own.
 DATASETS = ("blobs", "overlapping", "varied", "moons", "circles", "customers")
 DONE = (
@@ -114,8 +123,13 @@ class ServerLog:
 
     def problems(self) -> list[str]:
         """Tracebacks and errors the server logged."""
-        words = ("Traceback", "Error", "Exception", "WARNING", "ERROR")
-        return [line for line in self.lines if any(w in line for w in words)]
+        return problems(self.lines)
+
+
+def problems(lines: list[str]) -> list[str]:
+    """The lines of a server's output that name a traceback, an error or a warning."""
+    words = ("Traceback", "Error", "Exception", "WARNING", "ERROR")
+    return [line for line in lines if any(w in line for w in words)]
 
 
 def plotly_array(value: object) -> np.ndarray:
@@ -165,6 +179,7 @@ class Run:
     query: str | None = None
     map_spec: str | None = None
     exceptions: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)  # what the data caption says
 
 
 @dataclass
@@ -182,6 +197,14 @@ class Student:
     errors: list[str] = field(default_factory=list)
     isolation: list[str] = field(default_factory=list)
     maps_checked: int = 0
+    # Through nginx (--replicas): the student's cookies and replica(s).
+    cookies: dict[str, str] = field(default_factory=dict)
+    replica: int | None = None  # where nginx sent them first
+    moved_to: int | None = None  # where they landed after their replica stopped
+    disconnects: list[str] = field(default_factory=list)  # expected, in a fault run
+    fresh_sessions: int = 0  # reconnects that got a new session, URL settings back
+    back_ms: list[float] = field(default_factory=list)  # drop -> page shown again
+    upload: str | None = None  # None: no upload; "ok" or what went wrong
 
     @property
     def start_query(self) -> str:
@@ -204,6 +227,8 @@ class Session:
         self.timeout = timeout
         self.query = ""
         self.page_hash = ""
+        self.session_id = ""
+        self.uploader_id = ""
         self.buttons: dict[str, tuple[str, str, bool]] = {}
 
     async def _send(self, state_setup) -> Run:
@@ -219,6 +244,7 @@ class Session:
                 kind = fwd.WhichOneof("type")
                 if kind == "new_session":
                     self.page_hash = fwd.new_session.page_script_hash
+                    self.session_id = fwd.new_session.initialize.session_id
                 elif kind == "page_info_changed":
                     run.query = self.query = fwd.page_info_changed.query_string
                 elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
@@ -228,6 +254,10 @@ class Session:
                         b = element.button
                         key = b.id.rsplit("-", 1)[-1]
                         run.buttons[key] = (b.id, fwd.delta.fragment_id, b.disabled)
+                    elif what == "file_uploader":
+                        self.uploader_id = element.file_uploader.id
+                    elif what == "markdown" and "rows used" in element.markdown.body:
+                        run.captions.append(element.markdown.body)
                     elif what == "exception":
                         e = element.exception
                         run.exceptions.append(f"{e.type}: {e.message}")
@@ -246,6 +276,8 @@ class Session:
     async def open(self, query: str) -> Run:
         """Open the stepper with ``query`` (the browser's first rerun request)."""
 
+        self.query = query  # the page's URL, until the server writes another
+
         def setup(state) -> None:
             state.query_string = query
             state.page_name = PAGE
@@ -262,6 +294,23 @@ class Session:
             state.fragment_id = fragment_id
             state.widget_states.widgets.append(
                 WidgetState(id=widget_id, trigger_value=True)
+            )
+
+        return await self._send(setup)
+
+    async def uploaded(self, info: UploadedFileInfo) -> Run:
+        """Tell the server the file uploader now holds ``info`` (a rerun)."""
+
+        def setup(state) -> None:
+            state.query_string = self.query
+            state.page_script_hash = self.page_hash
+            state.widget_states.widgets.append(
+                WidgetState(
+                    id=self.uploader_id,
+                    file_uploader_state_value=FileUploaderState(
+                        uploaded_file_info=[info]
+                    ),
+                )
             )
 
         return await self._send(setup)
@@ -290,40 +339,193 @@ def check_run(student: Student, run: Run, X: np.ndarray, step: int | None) -> No
         student.maps_checked += 1
 
 
-async def student_loop(student: Student, uri: str, args: argparse.Namespace) -> None:
-    """One student: open the page, then click Next for ``args.duration`` seconds."""
+def http(
+    url: str,
+    cookies: dict[str, str],
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str]]:
+    """One HTTP request with the student's cookies: its status and the cookies set."""
+    sent = dict(headers or {})
+    if cookies:
+        sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    request = urllib.request.Request(url, data=body, method=method, headers=sent)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
+            status, set_cookies = response.status, response.headers
+    except urllib.error.HTTPError as exc:
+        return exc.code, {}
+    jar = SimpleCookie()
+    for header in set_cookies.get_all("Set-Cookie") or []:
+        jar.load(header)
+    return status, {name: morsel.value for name, morsel in jar.items()}
+
+
+def visit(base: str, student: Student) -> None:
+    """What a browser asks before its websocket: the page, then the health check.
+
+    Through nginx the first answer sets the student's ``fogmap_route`` cookie;
+    Streamlit's health check sets ``_streamlit_xsrf``. Both are sent from then on.
+    """
+    for path in (f"/{PAGE}?{student.start_query}", "/_stcore/health"):
+        _, cookies = http(f"{base}{path}", student.cookies)
+        student.cookies.update(cookies)
+
+
+def connect(uri: str, student: Student, timeout: float) -> websockets.connect:
+    """The student's websocket to ``uri``, carrying their cookies."""
+    headers = None
+    if student.cookies:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in student.cookies.items())}
+    return websockets.connect(
+        uri,
+        subprotocols=["streamlit"],
+        max_size=None,
+        open_timeout=timeout,
+        additional_headers=headers,
+    )
+
+
+async def upload_file(student: Student, base: str, uri: str, timeout: float) -> None:
+    """Upload ``samples/old_faithful.csv`` in a session of its own, as the page does.
+
+    The file goes to ``/_stcore/upload_file/<session>/<file>`` as a multipart PUT
+    with the ``X-Xsrftoken`` header matching the ``_streamlit_xsrf`` cookie
+    (XSRF protection is on); then a rerun tells the file uploader it holds the
+    file, and the data caption must name it.
+    """
+    data = UPLOAD.read_bytes()
+    async with connect(uri, student, timeout) as ws:
+        session = Session(ws, timeout)
+        await session.open(student.start_query)
+        if not session.uploader_id:
+            student.upload = "no file uploader on the page"
+            return
+        file_id = str(uuid.uuid4())
+        path = f"/_stcore/upload_file/{session.session_id}/{file_id}"
+        boundary = uuid.uuid4().hex
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+                f'filename="{UPLOAD.name}"\r\nContent-Type: text/csv\r\n\r\n'
+            ).encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        headers = {
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "X-Xsrftoken": student.cookies.get(XSRF_COOKIE, ""),
+        }
+        status, _ = await asyncio.to_thread(
+            http, f"{base}{path}", student.cookies, "PUT", body, headers
+        )
+        if not 200 <= status < 300:
+            student.upload = f"upload answered HTTP {status}"
+            return
+        urls = FileURLs(file_id=file_id, upload_url=path, delete_url=path)
+        info = UploadedFileInfo(
+            file_id=file_id, name=UPLOAD.name, size=len(data), file_urls=urls
+        )
+        run = await session.uploaded(info)
+    expected = f"{UPLOAD.name} · 272 of 272 rows used"
+    if run.exceptions:
+        student.upload = f"exception: {run.exceptions[0]}"
+    elif any(expected in caption.replace("\\", "") for caption in run.captions):
+        student.upload = "ok"
+    else:
+        student.upload = f"the page does not say {expected!r}"
+
+
+async def student_loop(
+    student: Student,
+    uri: str,
+    args: argparse.Namespace,
+    proxy: Deployment | None = None,
+) -> None:
+    """One student: open the page, then click Next for ``args.duration`` seconds.
+
+    Through nginx (``proxy``) the student first visits the page for its cookies.
+    In a fault run (``--stop-replica-at``), a student whose connection drops does
+    what Streamlit's page does: asks ``/_stcore/health`` until it answers,
+    reconnects (nginx sends it to another replica) and reruns the page with the
+    URL it had, which must bring back its data and its step in a fresh session.
+    """
     rng = random.Random(student.number)
     X = load_preset(student.dataset, student.n_samples, student.data_seed).X
+    base = uri.replace("ws://", "http://").removesuffix("/_stcore/stream")
     try:
-        async with websockets.connect(
-            uri, subprotocols=["streamlit"], max_size=None, open_timeout=args.timeout
-        ) as ws:
-            session = Session(ws, args.timeout)
-            run = await session.open(student.start_query)
-            student.load_ms = run.seconds * 1000.0
-            check_run(student, run, X, None)
-            step = int(parse_qs(session.query).get("em_step", ["0"])[0])
-            if "em_next" not in session.buttons:
-                student.errors.append("no Next button on the page")
-                return
-            stop_at = time.perf_counter() + args.duration
-            while time.perf_counter() < stop_at:
-                if args.think > 0:
-                    await asyncio.sleep(args.think * rng.uniform(0.5, 1.5))
-                if session.buttons["em_next"][2]:  # disabled: the trace has ended
-                    run = await session.click("em_reset")
-                    student.reset_ms.append(run.seconds * 1000.0)
-                    step = 0
-                else:
-                    run = await session.click("em_next")
-                    student.next_ms.append(run.seconds * 1000.0)
-                    step += 1
-                student.click_done.append(time.perf_counter())
-                check_run(student, run, X, step)
+        if proxy is not None:
+            await asyncio.to_thread(visit, base, student)
+            found = proxy.replica_of(student.cookies.get(ROUTE_COOKIE, ""))
+            student.replica = found.number if found is not None else None
+            if student.number < args.uploads:
+                await upload_file(student, base, uri, args.timeout)
+        query, stop_at, step, session_id = student.start_query, None, 0, ""
+        dropped_at = 0.0
+        while True:
+            try:
+                async with connect(uri, student, args.timeout) as ws:
+                    session = Session(ws, args.timeout)
+                    run = await session.open(query)
+                    if stop_at is None:  # the first page load
+                        student.load_ms = run.seconds * 1000.0
+                        check_run(student, run, X, None)
+                        step = int(parse_qs(session.query).get("em_step", ["0"])[0])
+                        stop_at = time.perf_counter() + args.duration
+                    else:  # back after a drop: the step the URL held, a new session
+                        check_run(student, run, X, step)
+                        student.back_ms.append((time.perf_counter() - dropped_at) * 1e3)
+                        if session.session_id != session_id:
+                            student.fresh_sessions += 1
+                    session_id = session.session_id
+                    if "em_next" not in session.buttons:
+                        student.errors.append("no Next button on the page")
+                        return
+                    while time.perf_counter() < stop_at:
+                        if args.think > 0:
+                            await asyncio.sleep(args.think * rng.uniform(0.5, 1.5))
+                        if session.buttons["em_next"][2]:  # the trace has ended
+                            run = await session.click("em_reset")
+                            student.reset_ms.append(run.seconds * 1000.0)
+                            step = 0
+                        else:
+                            run = await session.click("em_next")
+                            student.next_ms.append(run.seconds * 1000.0)
+                            step += 1
+                        student.click_done.append(time.perf_counter())
+                        check_run(student, run, X, step)
+                    return
+            except websockets.ConnectionClosed as exc:
+                if not args.stop_replica_at or student.disconnects or stop_at is None:
+                    raise
+                student.disconnects.append(repr(exc))
+                dropped_at = time.perf_counter()
+                # The page reconnects with the URL it shows: the last one written.
+                query = session.query or query
+                step = int(parse_qs(query).get("em_step", ["0"])[0])
+                await asyncio.to_thread(wait_until_healthy, base, student)
+                if proxy is not None:
+                    found = proxy.replica_of(student.cookies.get(ROUTE_COOKIE, ""))
+                    student.moved_to = found.number if found is not None else None
     except TimeoutError:
         student.errors.append(f"timeout: no answer within {args.timeout:.0f} s")
     except (websockets.WebSocketException, OSError) as exc:
         student.errors.append(f"connection: {exc!r}")
+
+
+def wait_until_healthy(base: str, student: Student, timeout: float = 30.0) -> None:
+    """Ask ``/_stcore/health`` (with the student's cookies) until it answers 200."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if http(f"{base}/_stcore/health", student.cookies)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError
 
 
 async def warm_up(uri: str, timeout: float) -> float:
@@ -381,12 +583,190 @@ async def classroom(
     return students, memory, usage
 
 
+def children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (nginx's workers)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+class CpuMeter:
+    """CPU seconds of some processes, remembered when one of them is gone."""
+
+    def __init__(self, pids: dict[str, list[int]]) -> None:
+        self.pids = pids
+        self.last: dict[str, float] = {}
+        self.sample()
+
+    def sample(self) -> dict[str, float]:
+        for name, pids in self.pids.items():
+            with contextlib.suppress(OSError, IndexError):  # stopped: keep the last
+                self.last[name] = sum(cpu_seconds(pid) for pid in pids)
+        return dict(self.last)
+
+
+async def classroom_replicas(
+    proxy: Deployment, args: argparse.Namespace
+) -> tuple[list[Student], dict[str, tuple[float, float]], dict[str, float], dict]:
+    """The class through nginx; optionally stop replica 0 in the middle."""
+    uri = proxy.url.replace("http://", "ws://") + "/_stcore/stream"
+    alive = list(proxy.replicas)
+
+    def memory_now() -> tuple[float, float]:
+        values = [rss_mib(r.pid) for r in alive if r.process.poll() is None]
+        return sum(v[0] for v in values), sum(v[1] for v in values)
+
+    memory = {"fresh servers": memory_now()}
+    warm = []
+    for replica in proxy.replicas:  # each replica pays its own cold start first
+        warm.append(
+            await warm_up(
+                replica.url.replace("http://", "ws://") + "/_stcore/stream",
+                args.timeout,
+            )
+        )
+    memory["after a warm-up session each"] = memory_now()
+    students = [
+        Student(
+            number=i,
+            dataset=DATASETS[i % len(DATASETS)],
+            data_seed=100 + i,
+            n_samples=args.n_samples,
+        )
+        for i in range(args.clients)
+    ]
+    tasks = [asyncio.create_task(student_loop(s, uri, args, proxy)) for s in students]
+    while any(s.load_ms is None and not s.errors for s in students):
+        await asyncio.sleep(0.05)
+    memory[f"{args.clients} pages loaded"] = memory_now()
+    per_replica_rss = {r.number: rss_mib(r.pid)[0] for r in proxy.replicas}
+    meter = CpuMeter(
+        {
+            **{f"replica {r.number}": [r.pid] for r in proxy.replicas},
+            "nginx": [proxy.nginx.pid, *children(proxy.nginx.pid)],
+        }
+    )
+    start, cpu0, client_cpu0 = time.perf_counter(), meter.sample(), time.process_time()
+    stopped_at = None
+    while not any(task.done() for task in tasks):
+        if (
+            args.stop_replica_at
+            and stopped_at is None
+            and time.perf_counter() - start >= args.stop_replica_at
+        ):
+            meter.sample()
+            stopped_at = time.perf_counter() - start
+            await asyncio.to_thread(proxy.replicas[0].stop)
+            alive.remove(proxy.replicas[0])
+        meter.sample()
+        await asyncio.sleep(0.25)
+    end, cpu1, client_cpu1 = time.perf_counter(), meter.sample(), time.process_time()
+    await asyncio.gather(*tasks)
+    memory["end of the run"] = memory_now()
+    window = max(end - start, 1e-9)
+    clicks = sum(start <= t <= end for s in students for t in s.click_done)
+    usage = {
+        "warm-up load (ms)": statistics.median(warm),
+        "window (s)": window,
+        "throughput (clicks/s)": clicks / window,
+        "server CPU (cores busy)": sum(
+            cpu1[f"replica {r.number}"] - cpu0[f"replica {r.number}"]
+            for r in proxy.replicas
+        )
+        / window,
+        "load generator CPU (cores busy)": (client_cpu1 - client_cpu0) / window,
+    }
+    per_replica = {
+        "cpu": {name: (cpu1[name] - cpu0[name]) / window for name in cpu0},
+        "rss loaded": per_replica_rss,
+        "rss end": {
+            r.number: rss_mib(r.pid)[0] for r in alive if r.process.poll() is None
+        },
+        "stopped at": stopped_at,
+    }
+    return students, memory, usage, per_replica
+
+
+def report_replicas(
+    students: list[Student],
+    per_replica: dict,
+    proxy: Deployment,
+    args: argparse.Namespace,
+) -> None:
+    """Per replica: students, CPU, memory; and what the fault did to whom."""
+    print("\n| replica | students | CPU (cores busy) | RSS loaded / end (MiB) |")
+    print("| --- | ---: | ---: | ---: |")
+    for r in proxy.replicas:
+        mine = sum(s.replica == r.number for s in students)
+        end = per_replica["rss end"].get(r.number)
+        end_text = f"{end:,.0f}" if end is not None else "stopped"
+        print(
+            f"| {r.number} (port {r.port}) | {mine} | "
+            f"{per_replica['cpu'][f'replica {r.number}']:.2f} | "
+            f"{per_replica['rss loaded'][r.number]:,.0f} / {end_text} |"
+        )
+    print(f"| nginx (master + worker) | | {per_replica['cpu']['nginx']:.2f} | |")
+    errors = (proxy.folder / "error.log").read_text(errors="replace").splitlines()
+    print(f"\nnginx error log: {len(errors)} lines")
+    for line in errors[:3]:
+        print(f"- {line}")
+    unknown = sum(s.replica is None for s in students)
+    if unknown:
+        print(f"\n{unknown} students' replica not found in nginx's log")
+    if args.uploads:
+        ok = [s for s in students if s.upload == "ok"]
+        tried = [s for s in students if s.upload is not None]
+        print(
+            f"\nUploads through nginx (multipart PUT with the XSRF header, then the "
+            f"page names the file): {len(ok)} of {len(tried)} ok"
+        )
+        for s in tried:
+            if s.upload != "ok":
+                print(f"- student {s.number}: {s.upload}")
+    if per_replica["stopped at"] is not None:
+
+        def back(group: list[Student]) -> str:
+            times = [t for s in group for t in s.back_ms]
+            if not times:
+                return "-"
+            return f"{statistics.median(times):,.0f} / {max(times):,.0f}"
+
+        on = [s for s in students if s.replica == 0]
+        off = [s for s in students if s.replica != 0]
+        print(
+            f"\n## Replica 0 stopped {per_replica['stopped at']:.1f} s into the "
+            "steady state\n"
+        )
+        print(
+            "| students | count | errors | isolation | dropped (expected) | "
+            "fresh session, URL settings back | drop to page back p50 / max (ms) "
+            "| moved to |"
+        )
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+        for name, group in (("on the stopped replica", on), ("on the others", off)):
+            moved = sorted({s.moved_to for s in group if s.moved_to is not None})
+            print(
+                f"| {name} | {len(group)} | {sum(len(s.errors) for s in group)} | "
+                f"{sum(len(s.isolation) for s in group)} | "
+                f"{sum(len(s.disconnects) for s in group)} | "
+                f"{sum(s.fresh_sessions for s in group)} | {back(group)} | "
+                f"{', '.join(f'replica {m}' for m in moved) or '-'} |"
+            )
+
+
 def report(
     students: list[Student],
     memory: dict[str, tuple[float, float]],
     usage: dict[str, float],
     args: argparse.Namespace,
     server_log: list[str],
+    where: str = "",
+    memory_label: str = "server memory",
 ) -> None:
     nexts = [t for s in students for t in s.next_ms]
     resets = [t for s in students for t in s.reset_ms]
@@ -396,7 +776,7 @@ def report(
     think = f"{args.think:g} s think time" if args.think else "no think time"
     print(
         f"# Classroom: {args.clients} students, {args.duration:g} s, "
-        f"{args.n_samples:,} points each, {think}, {os.cpu_count()} cores\n"
+        f"{args.n_samples:,} points each, {think}, {os.cpu_count()} cores{where}\n"
     )
     print("| what | value |")
     print("| --- | ---: |")
@@ -452,11 +832,11 @@ def report(
     )
     for name, value in rows:
         print(f"| {name} | {value} |")
-    print("\n| server memory | RSS (MiB) | peak RSS (MiB) |")
+    print(f"\n| {memory_label} | RSS (MiB) | peak RSS (MiB) |")
     print("| --- | ---: | ---: |")
     for name, (rss, hwm) in memory.items():
         print(f"| {name} | {rss:,.0f} | {hwm:,.0f} |")
-    base = memory["after a warm-up session"][0]
+    base = next(v for k, v in memory.items() if k.startswith("after a warm-up"))[0]
     per = (memory["end of the run"][0] - base) / max(1, len(students))
     print(f"| per session: (end - after warm-up) / {len(students)} | {per:,.1f} | |")
     for line in (errors + isolation + server_log)[:20]:
@@ -485,7 +865,47 @@ def main() -> None:
         default=60.0,
         help="seconds a click may take before it counts as an error",
     )
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=0,
+        help="serve through nginx in front of N replicas (deploy/serve.py); "
+        "0: one Streamlit process, no proxy",
+    )
+    parser.add_argument(
+        "--stop-replica-at",
+        type=float,
+        default=0.0,
+        help="with --replicas: stop replica 0 this many seconds into the steady state",
+    )
+    parser.add_argument(
+        "--uploads",
+        type=int,
+        default=0,
+        help="with --replicas: this many students first upload a CSV through nginx",
+    )
     args = parser.parse_args()
+    if args.replicas:
+        with serve(replicas=args.replicas) as proxy:
+            students, memory, usage, per_replica = asyncio.run(
+                classroom_replicas(proxy, args)
+            )
+            lines = [
+                f"replica {r.number}: {line}"
+                for r in proxy.replicas
+                for line in r.output().splitlines()
+            ]
+            report(
+                students,
+                memory,
+                usage,
+                args,
+                problems(lines),
+                where=f", through nginx to {args.replicas} replicas",
+                memory_label="replicas' memory (sum)",
+            )
+            report_replicas(students, per_replica, proxy, args)
+        return
     with streamlit_server() as (base, server):
         log = ServerLog(server)
         uri = base.replace("http://", "ws://") + "/_stcore/stream"

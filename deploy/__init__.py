@@ -1,0 +1,1 @@
+"""Serving Fogmap as it is deployed: nginx in front of Streamlit replicas."""
