@@ -61,11 +61,13 @@ if trace is not None:
                 if asking is not None
                 else predict_panel.revealed_marks(position, projection)
             )
-            clicked = panels.main_chart(data, view, projection, marks)
+            clicked = panels.main_chart(
+                data, view, projection, marks, glide=controls.hills_glide()
+            )
         with right:
             if asking is not None:  # beside the map it marks
                 predict_panel.ask(asking)
-            panels.side_charts(view, settings)
+            panels.side_charts(view, settings, trace)
         st.subheader("The hills' parameters")
         panels.parameter_table(view, trace)
         st.subheader("Every number, worked out")

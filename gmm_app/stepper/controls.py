@@ -25,6 +25,16 @@ def tick_seconds() -> float:
     return _SPEEDS[st.session_state.get("em_speed", "normal")]
 
 
+def hills_glide() -> bool:
+    """Whether the map's hills glide from one half-step to the next.
+
+    Not while playing at the fastest speed: a glide (0.3 s of redrawing in the
+    browser) and the next half-step's drawing do not fit in its tick, and every
+    half-step shown in time matters more than the motion between them.
+    """
+    return not (is_playing() and tick_seconds() <= _SPEEDS["fast"])
+
+
 def _move(delta: int, n: int) -> None:
     st.session_state[POSITION] = int(
         min(max(st.session_state.get(POSITION, 0) + delta, 0), n - 1)

@@ -5,6 +5,9 @@ hills' parameters and every number of the E- and M-step worked out.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -12,7 +15,7 @@ import streamlit as st
 from gmm_app.plotting.fog import fog_curves, fog_map, responsibility_bands
 from gmm_app.plotting.geometry import AxesView, Projection
 from gmm_app.plotting.loop import surveyor_loop
-from gmm_app.shell.live_chart import live_chart
+from gmm_app.shell.live_chart import GLIDE_MS, figure_spec, live_chart
 from gmm_app.shell.present import chart_scale
 from gmm_app.stepper.equations import m_step_steps, responsibility_steps
 from gmm_app.stepper.figures import log_likelihood_chart, responsibility_heatmap
@@ -24,6 +27,51 @@ from gmm_core import Dataset, EMStep
 
 # Under a map whose axes have their own scales (AxesView.same_scale is False).
 STRETCHED = "The two axes have different scales, so ellipses look stretched."
+# The side charts last drawn in this session, as sent (see _remembered).
+_MEMO = "fog.em_chart_memo"
+# The chart a student looks at first: the map (or the bell curves, one feature).
+# On a fresh page the loop and the side charts draw after it (live_chart's after).
+FIRST_CHARTS = ("em_map", "em_curves")
+
+
+@functools.lru_cache(maxsize=16)
+def _loop_spec(active: str, height: int) -> dict:
+    """The surveyor's loop with ``active`` lit: a handful of figures, built once."""
+    return figure_spec(surveyor_loop(active, height=height))
+
+
+def _remembered(
+    slot: str, trace: tuple[EMStep, ...], key: tuple, build: Callable[[], go.Figure]
+) -> dict:
+    """The chart ``build`` makes, rebuilt only when ``trace`` or ``key`` changed.
+
+    The responsibility heatmap is the same on an E-step and the M-step after it,
+    and the log-likelihood chart on an M-step and the E-step after it; a click
+    that moves between them sends the chart it already built.
+
+    Parameters
+    ----------
+    slot : str
+        Which chart.
+    trace : tuple of EMStep
+        The trace the chart shows (compared by identity: a new trace, new chart).
+    key : tuple
+        Everything else the chart depends on.
+    build : callable
+        Makes the figure.
+
+    Returns
+    -------
+    dict
+        The figure as :func:`gmm_app.shell.live_chart.figure_spec` gives it.
+    """
+    memo = st.session_state.setdefault(_MEMO, {})
+    kept = memo.get(slot)
+    if kept is not None and kept[0] is trace and kept[1] == key:
+        return kept[2]
+    spec = figure_spec(build())
+    memo[slot] = (trace, key, spec)
+    return spec
 
 
 def loop_and_narration(
@@ -43,7 +91,10 @@ def loop_and_narration(
     # Taller in presenter mode, where its words are larger.
     height = round(150 * chart_scale())
     live_chart(
-        surveyor_loop(active, height=height), key="em_loop", config={"staticPlot": True}
+        _loop_spec(active, height),
+        key="em_loop",
+        config={"staticPlot": True},
+        after=FIRST_CHARTS,
     )
     st.markdown(narrate(view, GUESS_WORDS.get(settings.init, settings.init)))
     if view.is_last:
@@ -73,6 +124,7 @@ def main_chart(
     view: View,
     projection: Projection | None,
     marks: list[dict] | None = None,
+    glide: bool = True,
 ) -> int | None:
     """The map (or bell curves for 1-D data); returns a clicked point, if any.
 
@@ -84,6 +136,9 @@ def main_chart(
         The map's view; None draws bell curves (one feature).
     marks : list of dict, optional
         Traces drawn over everything (what a prediction question is about).
+    glide : bool
+        The hills glide to their new places (False: they jump, as when playing
+        fast).
 
     Returns
     -------
@@ -93,7 +148,7 @@ def main_chart(
     if projection is None:
         fig = fog_curves(data.X, view.params, data.feature_names[0])
         _add_marks(fig, marks)
-        live_chart(fig, key="em_curves")
+        live_chart(fig, key="em_curves", tag=str(view.position))
         live_chart(responsibility_bands(data.X, view.params), key="em_bands")
         st.caption(
             "Dashed: each hill's bell curve, scaled by its weight. Black: their sum, "
@@ -112,7 +167,13 @@ def main_chart(
         height=520,
     )
     _add_marks(fig, marks)
-    clicked = live_chart(fig, key="em_map", clickable=True)
+    clicked = live_chart(
+        fig,
+        key="em_map",
+        clickable=True,
+        tag=str(view.position),
+        glide_ms=GLIDE_MS if glide else 0,
+    )
     st.caption(
         "Colour and shape: a point's likeliest hill; faded: unsure. Ringed: its "
         "likeliest hill just changed. Solid and dashed ellipses: 1 and 2 standard "
@@ -131,7 +192,7 @@ def _add_marks(fig: go.Figure, marks: list[dict] | None) -> None:
         fig.add_trace({**mark, "type": "scattergl" if gl else "scatter"})
 
 
-def side_charts(view: View, settings: Settings) -> None:
+def side_charts(view: View, settings: Settings, trace: tuple[EMStep, ...]) -> None:
     """The log-likelihood so far and the responsibility heatmap.
 
     Parameters
@@ -139,15 +200,22 @@ def side_charts(view: View, settings: Settings) -> None:
     view : View
     settings : Settings
         Its ``tol`` is marked on the log-likelihood chart.
+    trace : tuple of EMStep
+        The trace ``view`` is from: a chart that did not change since the last
+        click is not built again.
     """
+    stop = view.step.stop_reason if view.is_last else None
     live_chart(
-        log_likelihood_chart(
-            view.log_likelihoods,
-            view.shown_iteration,
-            settings.tol,
-            view.step.stop_reason if view.is_last else None,
+        _remembered(
+            "loglik",
+            trace,
+            (view.shown_iteration, settings.tol, stop),
+            lambda: log_likelihood_chart(
+                view.log_likelihoods, view.shown_iteration, settings.tol, stop
+            ),
         ),
         key="em_loglik",
+        after=FIRST_CHARTS,
     )
     dip = first_dip(view.log_likelihoods[: view.shown_iteration + 1])
     if dip is not None:
@@ -159,7 +227,17 @@ def side_charts(view: View, settings: Settings) -> None:
     if view.resp is None:
         st.caption("The responsibility heatmap appears after the first E-step.")
     else:
-        live_chart(responsibility_heatmap(view.resp), key="em_heatmap")
+        resp = view.resp
+        live_chart(
+            _remembered(
+                "heatmap",
+                trace,
+                (view.iteration,),
+                lambda: responsibility_heatmap(resp),
+            ),
+            key="em_heatmap",
+            after=FIRST_CHARTS,
+        )
 
 
 def parameter_table(view: View, trace: tuple[EMStep, ...]) -> None:

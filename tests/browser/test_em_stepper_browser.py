@@ -262,6 +262,76 @@ def test_changing_the_speed_while_playing_changes_the_pace(
     expect(page.locator(EXCEPTION)).to_have_count(0)
 
 
+# On the page's clock: every em_step the URL takes (the server's half-steps) and
+# every half-step the map draws (the live chart's data-tag, set once drawn).
+_RECORD_PLAY = """() => {
+    window.__urlSteps = [];
+    window.__drawnSteps = [];
+    const note = () => {
+        const step = new URLSearchParams(location.search).get('em_step');
+        if (step !== null) window.__urlSteps.push(Number(step));
+    };
+    for (const name of ['replaceState', 'pushState']) {
+        const original = history[name].bind(history);
+        history[name] = (...args) => { const r = original(...args); note(); return r; };
+    }
+    let watched = null;
+    const watch = () => {  // the map's frame, even if Streamlit replaces it
+        const frame = document.querySelector('.st-key-em_map iframe');
+        const doc = frame && frame.contentDocument;
+        const chart = doc && doc.querySelector('#chart');
+        if (!chart || chart === watched) return;
+        watched = chart;
+        const note = () => window.__drawnSteps.push(Number(chart.dataset.tag));
+        new frame.contentWindow.MutationObserver(note).observe(
+            chart, {attributes: true, attributeFilter: ['data-tag']});
+        note();
+    };
+    watch();
+    setInterval(watch, 50);
+}"""
+
+
+def test_play_at_the_fastest_speed_shows_every_half_step(
+    page: Page, app_url: str
+) -> None:
+    """Play at "fast" on 2,000 points: the map draws every half-step the server
+    plays, none skipped (bench/play_timing.py measures how close to the tick)."""
+    open_page(
+        page, f"{app_url}{STEPPER}?dataset=overlapping&n_samples=2000&n_components=3"
+    )
+    page.locator(".st-key-em_tol").get_by_role("slider").first.focus()
+    for _ in range(5):  # tol 1e-3 -> 1e-6: a run long enough to play 10 half-steps
+        page.keyboard.press("ArrowLeft")
+    wait_idle(page)
+    speed = page.locator(".st-key-em_speed input[type=range]")
+    speed.focus()
+    speed.press("ArrowRight")  # normal -> fast
+    wait_idle(page)
+    page.evaluate(_RECORD_PLAY)
+    # Playing fast, the page is busy drawing most of the time: the buttons are
+    # clicked without waiting for Streamlit to settle, and Pause is checked on
+    # its label.
+    play = page.locator(".st-key-em_play").get_by_role("button").first
+    play.click()
+    page.wait_for_function(
+        "() => window.__urlSteps.length && Math.max(...window.__urlSteps) >= 10",
+        timeout=30_000,
+    )
+    play.click()  # pause
+    expect(page.locator(".st-key-em_play")).to_contain_text("Play", timeout=15_000)
+    page.wait_for_timeout(1000)  # a tick already under way lands
+    last = max(page.evaluate("window.__urlSteps"))
+    page.wait_for_function(
+        f"() => window.__drawnSteps.includes({last})", timeout=10_000
+    )
+    played = sorted(set(page.evaluate("window.__urlSteps")))
+    drawn = set(page.evaluate("window.__drawnSteps"))
+    assert played == list(range(played[0], played[-1] + 1)), played  # no jump
+    assert [s for s in played if s not in drawn] == [], (played, sorted(drawn))
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
 def test_live_charts_look_like_streamlits_own(page: Page, app_url: str) -> None:
     """The live charts' look (gmm_app.shell.live_chart.STREAMLIT_LOOK) still matches the
     template Streamlit gives a real st.plotly_chart: a Streamlit upgrade that
