@@ -8,6 +8,13 @@ For Home and every lesson page, times the visit from ``page.goto`` until
   chart that has drawn its first figure) *and* Streamlit says the script is not
   running (``[data-testid="stApp"][data-test-script-state="notRunning"]``),
 
+and when
+
+- **first chart**: the first chart a student sees is drawn: a Plotly chart (or a
+  live chart) inside the first screen (the 1440x1000 viewport) has been drawn, on
+  the page's own clock, checked every animation frame. It can come long before
+  the script is idle, when the page draws its first screen first,
+
 waiting on those signals (no sleeps). A **cold** visit is the first visit in a
 freshly started server (every ``st.cache_data`` empty, modules not yet imported by
 a script run) from a fresh browser context (no HTTP cache); each page gets its own
@@ -24,15 +31,33 @@ visit, "websocket" is the sum of all frames (text, tables, figures, page
 metadata). Both are the uncompressed message sizes; on the wire, permessage-deflate
 (if the browser and server agree on it) makes them smaller.
 
-Run: ``.venv/bin/python bench/page_load.py [--runs 3] [--pages Home EM_stepper]``.
+**The floor.** In the same run the script serves a minimal Streamlit page of its
+own, one small Plotly scatter (``st.plotly_chart``), written to a temporary folder
+with Fogmap's ``.streamlit/config.toml`` and run, timed and visited exactly like
+Fogmap's pages (its own fresh server per run, the same Chromium, cold and warm).
+Every page's time is also printed as a ratio to the floor's, cold and warm, for
+"chart + idle" and "first chart": what is left is Fogmap's own cost.
+
+**Before and after in one run.** ``--before DIR`` also serves the app in ``DIR``
+(for example a copy of HEAD made with ``git archive HEAD | tar -x -C DIR``),
+alternating with ``--app-dir`` (default: this checkout) page by page, so both see
+the same machine load.
+
+Run: ``.venv/bin/python bench/page_load.py [--runs 3] [--pages Home EM_stepper]
+[--before DIR] [--app-dir DIR]``. ``--pages floor`` measures only the floor.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,8 +66,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
 
 from conftest import (  # noqa: E402  (tests/browser/conftest.py)
     CHROMIUM_ARGS,
+    _free_port,
     find_chromium,
-    streamlit_server,
+    wait_healthy,
 )
 from playwright.sync_api import Browser, Page, WebSocket, sync_playwright  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
@@ -82,7 +108,38 @@ SCRIPT_CLOCK = """() => {
     }).observe(document, {subtree: true, childList: true, attributes: true,
                           attributeFilter: ['data-test-script-state']});
 }"""
+# Milliseconds since navigation when a chart inside the first screen was first seen
+# drawn (checked on every animation frame until then): a Plotly chart with its SVG
+# and layout in place, or a live chart whose frame says it has drawn.
+FIRST_CHART_CLOCK = f"""() => {{
+    window.__fogmapFirstChart = null;
+    const inView = (el) => {{
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && r.top < window.innerHeight
+            && r.bottom > 0;
+    }};
+    const drawn = () => [...document.querySelectorAll('.js-plotly-plot')].some(
+            (gd) => gd._fullLayout && gd.querySelector('.main-svg') && inView(gd))
+        || [...document.querySelectorAll('iframe')].some(
+            (frame) => ({LIVE_REVISION})(frame) !== undefined && inView(frame));
+    const tick = () => {{
+        if (drawn()) window.__fogmapFirstChart = performance.now();
+        else requestAnimationFrame(tick);
+    }};
+    requestAnimationFrame(tick);
+}}"""
 TIMEOUT_MS = 180_000
+FLOOR = "floor"
+# The floor: the least a Streamlit page with one Plotly chart costs on this machine.
+FLOOR_APP = '''"""The floor: a minimal Streamlit page with one small Plotly chart."""
+
+import plotly.graph_objects as go
+import streamlit as st
+
+st.set_page_config(page_title="Floor", layout="wide")
+st.title("Floor")
+st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[3, 1, 2], mode="markers")))
+'''
 
 
 @dataclass
@@ -91,6 +148,7 @@ class Visit:
 
     script_done: float
     idle: float
+    first_chart: float
     charts_drawn: int
     plotly_bytes: int
     ws_bytes: int
@@ -146,14 +204,20 @@ def visit(page: Page, url: str) -> Visit:
 
     page.on("websocket", on_websocket)
     page.add_init_script(f"({SCRIPT_CLOCK})()")
+    page.add_init_script(f"({FIRST_CHART_CLOCK})()")
     start = time.perf_counter()
     page.goto(url, wait_until="commit")
     page.wait_for_function(IDLE_WITH_CHART, timeout=TIMEOUT_MS)
     idle = (time.perf_counter() - start) * 1000.0
     script_done = page.evaluate("window.__fogmapScriptDone")
+    # The chart in view may be drawn a frame after the idle signal: wait for it
+    # (a page whose first screen has no chart would time out here, and say so).
+    page.wait_for_function("window.__fogmapFirstChart !== null", timeout=TIMEOUT_MS)
+    first_chart = page.evaluate("window.__fogmapFirstChart")
     return Visit(
         script_done=float("nan") if script_done is None else script_done,
         idle=idle,
+        first_chart=float(first_chart),
         charts_drawn=int(page.evaluate(CHARTS_DRAWN)),
         plotly_bytes=payload.plotly_bytes,
         ws_bytes=payload.ws_bytes,
@@ -161,10 +225,66 @@ def visit(page: Page, url: str) -> Visit:
     )
 
 
-def measure_page(browser: Browser, path: str, warm_visits: int) -> Row:
+@contextlib.contextmanager
+def app_server(app_dir: Path) -> Iterator[str]:
+    """``streamlit run app.py`` in ``app_dir``, as tests/browser/conftest.py starts it.
+
+    The same Python, flags and ``.streamlit/config.toml`` (read from ``app_dir``);
+    yields the base URL once healthy and stops the server on exit.
+    """
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=app_dir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
+def floor_app(config_from: Path) -> Iterator[Path]:
+    """A temporary folder holding the floor app and ``config_from``'s config.toml."""
+    folder = Path(tempfile.mkdtemp(prefix="fogmap-floor-"))
+    try:
+        (folder / "app.py").write_text(FLOOR_APP)
+        (folder / ".streamlit").mkdir()
+        shutil.copy(config_from / ".streamlit" / "config.toml", folder / ".streamlit")
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure_page(
+    browser: Browser, path: str, warm_visits: int, app_dir: Path = ROOT
+) -> Row:
     """One cold visit in a fresh server, then ``warm_visits`` warm ones."""
     row = Row()
-    with streamlit_server() as (base, _server):
+    with app_server(app_dir) as base:
         context = browser.new_context(viewport={"width": 1440, "height": 1000})
         page = context.new_page()
         row.cold.append(visit(page, f"{base}/{path}"))
@@ -181,8 +301,12 @@ def kib(n: float) -> str:
     return f"{n / 1024:,.0f}"
 
 
+def ratio(value: float, floor: float) -> str:
+    return f"{value / floor:.2f}x" if floor > 0 else "-"
+
+
 def main() -> None:
-    """Measure and print the table."""
+    """Measure and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="fresh servers per page")
     parser.add_argument("--warm", type=int, default=2, help="warm visits per run")
@@ -190,24 +314,54 @@ def main() -> None:
         "--pages",
         nargs="+",
         default=[path or "Home" for _, path in PAGES],
-        help="URL paths to measure (Home for the main page)",
+        help="URL paths to measure (Home for the main page; the floor is always "
+        "measured, `--pages floor` for the floor only)",
+    )
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        default=ROOT,
+        help="the Fogmap checkout to serve (default: this one)",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        help="also serve the Fogmap checkout in this folder, alternating with "
+        "--app-dir page by page, as the 'before' rows",
     )
     args = parser.parse_args()
     chromium = find_chromium()
     if chromium is None:
         sys.exit("No Chromium found: install Debian's `chromium`.")
+    known = {path or "Home" for _, path in PAGES} | {FLOOR}
+    unknown = [p for p in args.pages if p not in known]
+    if unknown:
+        sys.exit(f"Unknown pages {unknown}; choose from {sorted(known)}.")
     wanted = [(name, path) for name, path in PAGES if (path or "Home") in args.pages]
-    rows: dict[str, Row] = {name: Row() for name, _ in wanted}
-    with sync_playwright() as p:
+    # (label, URL path, app folder); None for the floor's folder, made below.
+    targets: list[tuple[str, str, Path | None]] = [(FLOOR, "", None)]
+    for name, path in wanted:
+        if args.before is not None:
+            targets.append((f"{name} (before)", path, args.before.resolve()))
+            targets.append((f"{name} (after)", path, args.app_dir.resolve()))
+        else:
+            targets.append((name, path, args.app_dir.resolve()))
+    rows: dict[str, Row] = {label: Row() for label, _, _ in targets}
+    with floor_app(args.app_dir) as floor_dir, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         for run in range(args.runs):
-            for name, path in wanted:
-                row = measure_page(browser, path, args.warm)
-                rows[name].cold += row.cold
-                rows[name].warm += row.warm
+            for label, path, app_dir in targets:
+                row = measure_page(browser, path, args.warm, app_dir or floor_dir)
+                rows[label].cold += row.cold
+                rows[label].warm += row.warm
                 print(
-                    f"run {run + 1}: {name}: cold {row.cold[0].idle:.0f} ms, warm "
-                    + ", ".join(f"{v.idle:.0f}" for v in row.warm)
+                    f"run {run + 1}: {label}: cold {row.cold[0].idle:.0f} ms "
+                    f"(first chart {row.cold[0].first_chart:.0f}), warm "
+                    + ", ".join(
+                        f"{v.idle:.0f} (first chart {v.first_chart:.0f})"
+                        for v in row.warm
+                    )
                     + " ms",
                     file=sys.stderr,
                     flush=True,
@@ -219,24 +373,47 @@ def main() -> None:
 
     print(f"# Page load in Chromium (median of {args.runs} runs; ms)\n")
     print(
-        "| page | cold: script done | cold: chart + idle | warm: script done "
-        "| warm: chart + idle | charts | Plotly JSON (KiB) | websocket (KiB) "
-        "| exceptions |"
+        "| page | cold: script done | cold: first chart | cold: chart + idle "
+        "| warm: script done | warm: first chart | warm: chart + idle | charts "
+        "| Plotly JSON (KiB) | websocket (KiB) | exceptions |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name, row in rows.items():
+    print(
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    )
+    for label, row in rows.items():
         visits = row.cold + row.warm
         print(
-            f"| {name} | {med(row.cold, 'script_done'):,.0f} "
-            f"| {med(row.cold, 'idle'):,.0f} "
-            f"| {med(row.warm, 'script_done'):,.0f} | {med(row.warm, 'idle'):,.0f} "
+            f"| {label} | {med(row.cold, 'script_done'):,.0f} "
+            f"| {med(row.cold, 'first_chart'):,.0f} | {med(row.cold, 'idle'):,.0f} "
+            f"| {med(row.warm, 'script_done'):,.0f} "
+            f"| {med(row.warm, 'first_chart'):,.0f} | {med(row.warm, 'idle'):,.0f} "
             f"| {max(v.charts_drawn for v in visits)} "
             f"| {kib(med(visits, 'plotly_bytes'))} | {kib(med(visits, 'ws_bytes'))} "
             f"| {sum(v.exceptions for v in visits)} |"
         )
+    floor = rows[FLOOR]
+    print(
+        "\n# Against the floor (a minimal Streamlit page with one small Plotly "
+        "chart, served in this run; goal: chart + idle within 1.3x warm, 1.6x "
+        "cold)\n"
+    )
+    print(
+        "| page | cold: chart + idle | warm: chart + idle | cold: first chart "
+        "| warm: first chart |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for label, row in rows.items():
+        cells = [
+            ratio(med(getattr(row, when), attr), med(getattr(floor, when), attr))
+            for attr in ("idle", "first_chart")
+            for when in ("cold", "warm")
+        ]
+        print(f"| {label} | " + " | ".join(cells) + " |")
     print(
         "\nscript done: the first script run ended (the page's clock, from "
-        "navigation); chart + idle: a Plotly chart drawn and the script not running."
+        "navigation); first chart: a chart inside the first screen drawn (the "
+        "page's clock); chart + idle: a Plotly chart drawn and the script not "
+        "running (from page.goto)."
     )
 
 

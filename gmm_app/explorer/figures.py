@@ -24,8 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from gmm_app.plotting.builder import FigureBuilder, colour, finish_figure, rgba
+from gmm_app.plotting.builder import FigureBuilder, colour, finish_figure
 from gmm_app.plotting.geometry import drawn_mask
+from gmm_app.plotting.raster import grid_image, label_colours
+from gmm_app.plotting.zero_lines import zero_lines
 from gmm_app.words import hill_name
 
 NOISE_COLOUR = "#7B8794"
@@ -33,6 +35,9 @@ OUTLIER_COLOUR = "#B2182B"
 _VALLEY_FILL = "rgba(62, 76, 89, 0.30)"
 VALLEY_LINE = "#3E4C59"
 _BORDER_COLOUR = "#1F2933"
+# The grid's #E4E7EB and #CBD2D9 on white, as see-through dark lines.
+_SEE_THROUGH_GRID = "rgba(31, 41, 51, 0.1)"
+_SEE_THROUGH_ZERO = "rgba(31, 41, 51, 0.23)"
 # Red (unsure) - yellow - green (sure), spelt out: Streamlit's chart theme replaces
 # named Plotly colour scales with its own.
 CONFIDENCE_SCALE = [[0.0, "#D73027"], [0.5, "#FEE08B"], [1.0, "#1A9850"]]
@@ -195,6 +200,10 @@ def add_regions(
 ) -> None:
     """Tint each grid cell with the pale colour of the cluster that claims it.
 
+    One picture under the traces (:func:`gmm_app.plotting.raster.grid_image`), not
+    a heatmap of the grid's labels: the same tints, a few KB instead of 12,100
+    numbers, and one ``<image>`` for the browser to draw.
+
     Parameters
     ----------
     fig : FigureBuilder
@@ -206,23 +215,13 @@ def add_regions(
     alpha : float
         Opacity of the tint.
     """
-    scale = []
-    for k in range(k_count):
-        pale = rgba(colour(k), alpha)
-        scale += [[k / k_count, pale], [(k + 1) / k_count, pale]]
-    fig.add_trace(
-        dict(
-            type="heatmap",
-            x=view.xs,
-            y=view.ys,
-            z=labels_grid,
-            zmin=-0.5,
-            zmax=k_count - 0.5,
-            colorscale=scale,
-            showscale=False,
-            hoverinfo="skip",
+    palette = [colour(k) for k in range(k_count)]
+    fig.add_image(
+        grid_image(
+            view.xs,
+            view.ys,
+            label_colours(labels_grid, palette, alpha),
             name="regions",
-            showlegend=False,
         )
     )
 
@@ -240,6 +239,10 @@ def add_borders(
 ) -> None:
     """Draw where one cluster's claim gives way to another's.
 
+    The lines are traced on the server (:func:`gmm_app.plotting.zero_lines.zero_lines`)
+    and sent as line traces: a few hundred points instead of K grids of 12,100
+    numbers for the browser to trace.
+
     Parameters
     ----------
     fig : FigureBuilder
@@ -255,23 +258,24 @@ def add_borders(
     """
     if margins is None or margins.shape[0] < 2:
         return
+    first = True
     for k in range(margins.shape[0]):
-        fig.add_trace(
-            dict(
-                type="contour",
-                x=view.xs,
-                y=view.ys,
-                z=as_float32(margins[k]),
-                autocontour=False,
-                contours=dict(start=0, end=0, size=1, coloring="none"),
-                line=dict(color=line_colour, width=width, dash=dash),
-                showscale=False,
-                hoverinfo="skip",
-                name=name,
-                legendgroup=name,
-                showlegend=showlegend and k == 0,
+        # Traced here (plotting.zero_lines), not by the browser from the grid.
+        for line in zero_lines(view.xs, view.ys, margins[k]):
+            fig.add_trace(
+                dict(
+                    type="scatter",
+                    x=line[:, 0],
+                    y=line[:, 1],
+                    mode="lines",
+                    line=dict(color=line_colour, width=width, dash=dash),
+                    hoverinfo="skip",
+                    name=name,
+                    legendgroup=name,
+                    showlegend=showlegend and first,
+                )
             )
-        )
+            first = False
 
 
 def add_valleys(
@@ -302,7 +306,8 @@ def add_valleys(
             x=view.xs,
             y=view.ys,
             z=as_float32(confidence_grid),
-            contours=dict(type="constraint", operation="<", value=float(threshold)),
+            # Plotly shades where the constraint fails: ">=" shades the cells below.
+            contours=dict(type="constraint", operation=">=", value=float(threshold)),
             fillcolor=fill,
             line=dict(color=VALLEY_LINE, width=1, dash="dot"),
             showscale=False,
@@ -368,6 +373,12 @@ def finish_map(
     -------
     go.Figure
     """
+    if fig.images:
+        # A pictured background lies under the grid lines: draw them see-through
+        # dark (light grey on white, a shade darker over a tint), as they showed
+        # through the heatmaps before.
+        for update in (fig.update_xaxes, fig.update_yaxes):
+            update(gridcolor=_SEE_THROUGH_GRID, zerolinecolor=_SEE_THROUGH_ZERO)
     dx = (view.xs[-1] - view.xs[0]) / max(len(view.xs) - 1, 1) / 2
     fig.update_xaxes(
         title=view.titles[0],

@@ -20,7 +20,6 @@ from gmm_app.explorer.figures import (
     add_borders,
     add_regions,
     add_valleys,
-    as_float32,
     finish_map,
     point_trace,
     strip_centres,
@@ -28,6 +27,7 @@ from gmm_app.explorer.figures import (
 )
 from gmm_app.plotting.builder import FigureBuilder, colour, marker
 from gmm_app.plotting.layers import THIN_OUTLINES, add_hill_tops, add_hills
+from gmm_app.plotting.raster import grid_image, scale_colours
 from gmm_app.words import hill_name, island_name
 
 # DBSCAN's core points and the points on a cluster's edge: sizes far enough apart
@@ -218,18 +218,12 @@ def soft_panel(
                 )
             )
         else:
-            fig.add_trace(
-                dict(
-                    type="heatmap",
-                    x=view.xs,
-                    y=view.ys,
-                    z=as_float32(grid_probability),
-                    zmin=0,
-                    zmax=1,
-                    colorscale=scale,
-                    opacity=0.45,
-                    showscale=False,
-                    hoverinfo="skip",
+            # One picture, not a heatmap of 12,100 numbers (plotting.raster).
+            fig.add_image(
+                grid_image(
+                    view.xs,
+                    view.ys,
+                    scale_colours(grid_probability, scale, 0.0, 1.0, alpha=0.45),
                     name=f"P({name}) background",
                 )
             )
@@ -325,18 +319,13 @@ def confidence_panel(
                 line=dict(color=VALLEY_LINE, width=1.5, dash="dot"),
             )
         else:
-            fig.add_trace(
-                dict(
-                    type="heatmap",
-                    x=view.xs,
-                    y=view.ys,
-                    z=as_float32(confidence_grid),
-                    zmin=low,
-                    zmax=1,
-                    colorscale=CONFIDENCE_SCALE,
-                    opacity=0.35,
-                    showscale=False,
-                    hoverinfo="skip",
+            fig.add_image(
+                grid_image(
+                    view.xs,
+                    view.ys,
+                    scale_colours(
+                        confidence_grid, CONFIDENCE_SCALE, low, 1.0, alpha=0.35
+                    ),
                     name="how sure, background",
                 )
             )

@@ -46,7 +46,13 @@ def recipe(data: Dataset, an: Analysis) -> None:
 
 
 def hills_section(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> None:
-    """The mixture density as hills: 3-D or contours; bell curves for 1-D data."""
+    """The mixture density as hills: contours or 3-D; bell curves for 1-D data.
+
+    The contour map comes first and the 3-D landscape is one click away: a
+    landscape is a WebGL scene, which took about 1.3 s of the browser's time to
+    draw on a machine without a GPU (measured 2026-11-29), more than the other
+    seven charts of the page together, for a section far below the first screen.
+    """
     params = an.params
     if maps.strip or maps.surface is None:
         present.plotly_chart(
@@ -64,11 +70,11 @@ def hills_section(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> None
             st.segmented_control,
             "Draw the hills as",
             list(HILL_STYLES),
-            default="surface",
+            default="contour",
             format_func=HILL_STYLES.get,
             key="fx_hills_view",
         )
-        or "surface"
+        or "contour"
     )
     assert maps.surface_xs is not None and maps.surface_ys is not None
     if style == "surface":
@@ -114,4 +120,9 @@ def hills_section(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> None
                 maps.means_xy,
             ),
             key="fx_hills_contour",
+        )
+        st.caption(
+            "The mixture density p(x) = Σ weight × bell, seen from above: each "
+            "ring of lines is a Gaussian hill. Pick **3-D landscape** above to see "
+            "the same hills standing up, and drag to turn them."
         )

@@ -75,6 +75,7 @@ class FigureBuilder:
         self.data: list[dict] = []
         self.shapes: list[dict] = []
         self.annotations: list[dict] = []
+        self.images: list[dict] = []
         self.xaxis: dict = {}
         self.yaxis: dict = {}
 
@@ -89,6 +90,10 @@ class FigureBuilder:
     def add_annotation(self, **annotation: object) -> None:
         """Add a layout annotation."""
         self.annotations.append(annotation)
+
+    def add_image(self, image: dict) -> None:
+        """Add a layout image (a background picture, :mod:`gmm_app.plotting.raster`)."""
+        self.images.append(image)
 
     @staticmethod
     def _axis(target: dict, settings: dict) -> None:
@@ -202,6 +207,8 @@ def finish_figure(fig: FigureBuilder, **kwargs: object) -> go.Figure:
         shapes=fig.shapes,
         annotations=fig.annotations,
     )
+    if fig.images:
+        settings["images"] = fig.images
     settings.update(kwargs)
     _clear_of_the_toolbar(settings)
     return go.Figure(data=fig.data, layout=settings, _validate=False)

@@ -36,6 +36,7 @@ from sklearn.preprocessing import StandardScaler
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
+from gmm_app.plotting.builder import colour
 from gmm_core import (
     Dataset,
     GMMParams,
@@ -218,33 +219,94 @@ def test_the_outlier_slider_rings_the_percent_asked(
     assert len(array(red[0]["x"])) == len(expected)
 
 
+def image_names(figure: dict) -> list[str]:
+    """Names of a figure's layout images (its pictured backgrounds)."""
+    return [image.get("name", "") for image in figure["layout"].get("images", [])]
+
+
+def background_picture(figure: dict, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A pictured background's pixels and the (x, y) of each pixel's centre.
+
+    Decoded with Pillow (not Fogmap's own encoder), row 0 at the bottom like a
+    heatmap's z, so a pixel's colour can be checked against the model there.
+
+    Returns
+    -------
+    rgba : ndarray of int, shape (H, G, 4)
+    cells : ndarray of shape (H * G, 2)
+        Row by row, as :func:`grid_of` gives a heatmap's cells.
+    """
+    from io import BytesIO
+
+    from PIL import Image
+
+    (image,) = [i for i in figure["layout"]["images"] if i.get("name") == name]
+    assert image["xref"] == "x" and image["yref"] == "y"
+    assert image["sizing"] == "stretch" and image["layer"] == "below"
+    head, data = image["source"].split(",", 1)
+    assert head == "data:image/png;base64"
+    with Image.open(BytesIO(base64.b64decode(data))) as picture:
+        rgba = np.asarray(picture.convert("RGBA"), dtype=int)[::-1]
+    height, width = rgba.shape[:2]
+    xs = image["x"] + (np.arange(width) + 0.5) * image["sizex"] / width
+    ys = (
+        image["y"]
+        - image["sizey"]
+        + (np.arange(height) + 0.5) * image["sizey"] / height
+    )
+    gx, gy = np.meshgrid(xs, ys)
+    return rgba, np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def hex_rgb(hex_colour: str) -> np.ndarray:
+    return np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
+
+
 def test_the_background_picker_swaps_what_is_behind_the_points(
     explorer: AppTest,
 ) -> None:
     at = explorer
+    X = page_data(at)
+    gm = sklearn_model(page_fit(at, X))
     gmm = figure_by_key(at, "fx_map")
-    assert "regions" in trace_names(gmm)
+    assert "regions" in image_names(gmm)
+    assert "heatmap" not in {t["type"] for t in gmm["data"]}  # one picture instead
+    # Every cell is tinted with the colour of the hill scikit-learn's model
+    # says is likeliest there, at the page's pale alpha (no NaN, no hole).
+    rgba, cells = background_picture(gmm, "regions")
+    likeliest = gm.predict(cells).reshape(rgba.shape[:2])
+    palette = np.array([hex_rgb(colour(k)) for k in range(gm.n_components)])
+    agree = (np.abs(rgba[..., :3] - palette[likeliest]).max(axis=-1) <= 1).mean()
+    assert agree > 0.97  # cells on a border may go either way
+    assert set(np.unique(rgba[..., 3])) == {round(255 * 0.2)}
+    # The borders run where the two likeliest hills are equally likely.
+    borders = [t for t in gmm["data"] if t["name"] == "GMM borders (curved)"]
+    assert borders and all(t["type"] == "scatter" for t in borders)
+    xy = np.vstack([np.column_stack([array(t["x"]), array(t["y"])]) for t in borders])
+    assert len(xy) > 50 and np.isfinite(xy).all()
+    two = np.sort(gm.predict_proba(xy), axis=1)[:, -2:]
+    assert np.abs(two[:, 1] - two[:, 0]).max() < 0.1
     assert "GMM borders (curved)" in trace_names(gmm)
     assert "K-Means borders (straight)" not in trace_names(gmm)
 
     at.button_group(key="fx_background").set_value("kmeans")
     run(at)
     kmeans = figure_by_key(at, "fx_map")
-    assert "regions" in trace_names(kmeans)
+    assert "regions" in image_names(kmeans)
     assert "K-Means borders (straight)" in trace_names(kmeans)
     assert "GMM borders (curved)" not in trace_names(kmeans)
     tint = {
-        name: next(t for t in fig["data"] if t["name"] == "regions")
+        name: background_picture(fig, "regions")[0]
         for name, fig in (("gmm", gmm), ("kmeans", kmeans))
     }
-    assert not np.array_equal(array(tint["gmm"]["z"]), array(tint["kmeans"]["z"]))
+    assert not np.array_equal(tint["gmm"], tint["kmeans"])
     dashed = [t for t in kmeans["data"] if t["name"] == "K-Means borders (straight)"]
     assert all(t["line"]["dash"] == "dash" for t in dashed)
 
     at.button_group(key="fx_background").set_value("both")
     run(at)
     both = trace_names(figure_by_key(at, "fx_map"))
-    assert "regions" not in both
+    assert "regions" not in image_names(figure_by_key(at, "fx_map"))
     assert {"GMM borders (curved)", "K-Means borders (straight)"} <= set(both)
 
     # The points, hills and valleys stay whatever is behind them.
@@ -437,6 +499,8 @@ def test_k_hills_are_drawn_on_every_map(explorer: AppTest) -> None:
         ]
         assert len(islands) == k
         assert sum(int(n.split("(")[1][:-1]) for n in islands) == len(X)
+        at.button_group(key="fx_hills_view").set_value("surface")
+        run(at)
         tops = figure_by_key(at, "fx_hills_3d")["data"][-1]
         assert tops["name"] == "hill tops" and tops["text"] == names
         assert at.selectbox(key="fx_hill").options == [f"P({n})" for n in names]
@@ -545,6 +609,7 @@ def test_the_view_picker_shows_the_plane_asked(explorer: AppTest) -> None:
     np.testing.assert_allclose(xy, expected, atol=1e-9)
 
     params = page_fit(at, X)
+    at.button_group(key="fx_hills_view").set_value("surface")
     for i, j in ((2, 3), (0, 1), (1, 3)):
         at.selectbox(key="fx_view").set_value(f"{i},{j}")
         run(at)
@@ -592,6 +657,10 @@ def test_the_valley_threshold_counts_the_points_scikit_learn_finds_unsure(
             f"foggy valley (under {threshold:.0%} sure)"
         ]
         assert valleys[0]["contours"]["value"] == pytest.approx(threshold)
+        # Plotly shades a constraint contour where its test FAILS (checked in
+        # Chromium: "<" shaded the sure side), so the shade falls on the cells
+        # under the cut only if the test kept is "at least the cut".
+        assert valleys[0]["contours"]["operation"] == ">="
         # The shading is where scikit-learn's largest share is under the cut.
         grid = grid_of(valleys[0])
         shape = array(valleys[0]["z"]).shape
@@ -627,12 +696,15 @@ def test_the_soft_panel_shows_the_hill_picked(explorer: AppTest) -> None:
             rtol=1e-9,
             atol=1e-12,
         )
-        (background,) = [
-            t for t in soft["data"] if t.get("name") == f"P({name}) background"
-        ]
-        z = array(background["z"])
-        expected = gm.predict_proba(grid_of(background))[:, k].reshape(z.shape)
-        np.testing.assert_allclose(z, expected, atol=1e-6)
+        # The background: P(hill k) over the plane, pale grey (0%) to the
+        # hill's colour (100%), at the panel's opacity.
+        rgba, cells = background_picture(soft, f"P({name}) background")
+        p = gm.predict_proba(cells)[:, k].reshape(rgba.shape[:2], order="C")
+        expected = (1 - p[..., None]) * hex_rgb("#F7F7F7") + p[..., None] * hex_rgb(
+            colour(k)
+        )
+        np.testing.assert_allclose(rgba[..., :3], expected, atol=1.01)
+        assert set(np.unique(rgba[..., 3])) == {round(255 * 0.45)}
     assert k == 2
 
     # Fewer hills than the one picked: the panel goes back to hill A.
