@@ -44,6 +44,9 @@ EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request, sys; sys.exit(0 if urllib.request.urlopen('http://localhost:8501/_stcore/health', timeout=4).status == 200 else 1)"]
 
-CMD ["streamlit", "run", "app.py", \
+# gmm_app.cli is the `fogmap` command: `streamlit run app.py` with scikit-learn and
+# SciPy loaded before the server opens, so a new container's first student does
+# not wait for them (and the health check passes only once they are loaded).
+CMD ["python", "-m", "gmm_app.cli", \
      "--server.port=8501", "--server.address=0.0.0.0", "--server.headless=true", \
      "--browser.gatherUsageStats=false"]

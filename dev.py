@@ -85,9 +85,13 @@ def run(*args: str) -> int:
 
 
 def app(extra: list[str]) -> int:
-    """Run the Streamlit app (extra arguments go to ``streamlit run``)."""
+    """Run the Streamlit app (extra arguments go to ``streamlit run``).
+
+    Through the ``fogmap`` command's module, which loads scikit-learn and SciPy
+    before the server opens (gmm_app/cli.py), as every way of serving Fogmap does.
+    """
     ensure_venv()
-    return run(str(PY), "-m", "streamlit", "run", "app.py", *extra)
+    return run(str(PY), "-m", "gmm_app.cli", *extra)
 
 
 def test(extra: list[str]) -> int:

@@ -227,19 +227,22 @@ def visit(page: Page, url: str) -> Visit:
 
 @contextlib.contextmanager
 def app_server(app_dir: Path) -> Iterator[str]:
-    """``streamlit run app.py`` in ``app_dir``, as tests/browser/conftest.py starts it.
+    """``streamlit run app.py`` in ``app_dir``, as tests/browser/conftest.py starts it
+    (through ``gmm_app.cli`` where the checkout has it).
 
     The same Python, flags and ``.streamlit/config.toml`` (read from ``app_dir``);
     yields the base URL once healthy and stops the server on exit.
     """
     port = _free_port()
+    # Fogmap starts through its command's module (scikit-learn loaded before the
+    # server opens); the floor page, and a checkout from before that, as written.
+    fogmap = (Path(app_dir) / "gmm_app" / "cli.py").is_file()
+    entry = ["gmm_app.cli"] if fogmap else ["streamlit", "run", "app.py"]
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            "app.py",
+            *entry,
             "--server.port",
             str(port),
             "--server.address",

@@ -221,9 +221,7 @@ def start_replica(number: int, folder: Path) -> Replica:
             [
                 streamlit_python(),
                 "-m",
-                "streamlit",
-                "run",
-                "app.py",
+                "gmm_app.cli",  # streamlit run app.py, scikit-learn loaded first
                 "--server.port",
                 str(port),
                 "--server.address",

@@ -24,6 +24,7 @@ Only this command imports this module; no page or lesson does.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 from importlib import metadata
@@ -76,6 +77,38 @@ def streamlit_argv(args: Sequence[str]) -> list[str]:
     return ["streamlit", "run", str(APP), *args]
 
 
+# What every page imports that takes long to import (scikit-learn pulls in
+# scipy.stats): about 1.5 s of a cold page on two cores (docs/performance.md).
+# Modules only: nothing here touches Streamlit, whose caches need its runtime.
+PRELOAD = (
+    "numpy",
+    "pandas",
+    "scipy.stats",
+    "sklearn.cluster",
+    "sklearn.datasets",
+    "sklearn.metrics",
+    "sklearn.mixture",
+    "plotly.graph_objects",
+    "gmm_core",
+)
+
+
+def preload() -> None:
+    """Import :data:`PRELOAD` in the server process before it starts serving.
+
+    A script run imports what it needs on its first run in a process; done here,
+    the first student on a freshly started server (or replica) does not wait for
+    scikit-learn and SciPy, and the server answers its health check only once
+    they are loaded, so a load balancer sends no student to it before.
+    """
+    # The pages import gmm_core from the app's folder (Streamlit puts it first on
+    # sys.path), so this does too: the same module, imported once.
+    if str(APP.parent) not in sys.path:
+        sys.path.insert(0, str(APP.parent))
+    for name in PRELOAD:
+        importlib.import_module(name)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run Fogmap's Streamlit server until it is stopped (the ``fogmap`` command).
 
@@ -99,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     # Imported here so that --help answers without loading Streamlit.
     from streamlit.web import cli as streamlit_cli
 
+    preload()
     sys.argv = streamlit_argv(args)
     sys.exit(streamlit_cli.main())
 

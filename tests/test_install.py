@@ -370,3 +370,23 @@ def test_the_installed_fogmap_command_serves_home_and_a_lesson(
     assert files_under(cwd) == set()
     assert files_under(home) == set()
     assert files_under(installed) == before
+
+
+def test_the_command_loads_the_slow_imports_before_serving_and_no_streamlit() -> None:
+    """gmm_app.cli.preload: scikit-learn, SciPy and gmm_core are in the server
+    process before the first student, and Streamlit is not touched (its caches
+    need its runtime, which does not exist yet)."""
+    probe = (
+        "import sys; from gmm_app import cli; cli.preload(); "
+        "wanted = [*cli.PRELOAD, 'sklearn.cluster']; "
+        "print([m for m in wanted if m not in sys.modules], 'streamlit' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]", "False"]

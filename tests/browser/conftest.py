@@ -64,14 +64,12 @@ def _free_port() -> int:
 
 
 def start_streamlit(port: int) -> subprocess.Popen[bytes]:
-    """Start ``streamlit run app.py`` on a loopback port."""
+    """Start Fogmap on a loopback port (``streamlit run app.py`` via gmm_app.cli)."""
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            "app.py",
+            "gmm_app.cli",  # streamlit run app.py, scikit-learn loaded first
             "--server.port",
             str(port),
             "--server.address",
