@@ -50,6 +50,7 @@ def fog_map(
     changed: np.ndarray | None = None,
     moved_from: np.ndarray | None = None,
     height: int = 480,
+    template: dict | None = None,
     view: AxesView | None = None,
 ) -> go.Figure:
     """Points coloured by their most likely hill, faded by doubt, with the hills.
@@ -74,6 +75,10 @@ def fog_map(
     height : int
     view : AxesView, optional
         The axes (default: fixed to the data's extent, :meth:`AxesView.of`).
+    template : dict, optional
+        The figure's template; ``{}`` for a figure only a live chart draws (it
+        replaces the template with Streamlit's look), which spares Plotly a deep
+        copy of its default template on every step. None: Plotly's default.
 
     Returns
     -------
@@ -156,7 +161,8 @@ def fog_map(
     fig.update_xaxes(title=plot_text(proj.titles[0]), **xaxis)
     fig.update_yaxes(title=plot_text(proj.titles[1]), **yaxis)
     # A fixed uirevision keeps the student's zoom and pan from step to step.
-    return finish_figure(fig, height=height, uirevision="fog-map")
+    extra = {} if template is None else {"template": template}
+    return finish_figure(fig, height=height, uirevision="fog-map", **extra)
 
 
 def _curve_grid(x: np.ndarray, params: GMMParams, n: int = 400) -> np.ndarray:

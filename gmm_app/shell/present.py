@@ -12,6 +12,7 @@ Also here, for every chart: the name its PNG download gets
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -94,13 +95,18 @@ def page_name() -> str:
         pages = ctx.pages_manager.get_pages()
         page = pages.get(ctx.pages_manager.current_page_script_hash) or {}
         script = page.get("script_path") or ctx.main_script_path
-    if script:
-        here = Path(script).resolve()
-        for info in ALL_PAGES:
-            if (ROOT / info.path).resolve() == here:
-                return re.sub(r"[^a-z0-9]+", "-", info.title.lower()).strip("-")
-        return re.sub(r"[^a-z0-9]+", "-", here.stem.lower()).strip("-")
-    return "page"
+    return _name_for(str(script)) if script else "page"
+
+
+@functools.lru_cache(maxsize=32)
+def _name_for(script: str) -> str:
+    """A page script's file name for downloads (resolving paths costs system calls
+    on every chart of every click, so once per script and process)."""
+    here = Path(script).resolve()
+    for info in ALL_PAGES:
+        if (ROOT / info.path).resolve() == here:
+            return re.sub(r"[^a-z0-9]+", "-", info.title.lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", here.stem.lower()).strip("-")
 
 
 def chart_config(key: str, config: dict[str, Any] | None = None) -> dict[str, Any]:

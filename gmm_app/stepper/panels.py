@@ -18,7 +18,11 @@ from gmm_app.plotting.loop import surveyor_loop
 from gmm_app.shell.live_chart import GLIDE_MS, figure_spec, live_chart
 from gmm_app.shell.present import chart_scale
 from gmm_app.stepper.equations import m_step_steps, responsibility_steps
-from gmm_app.stepper.figures import log_likelihood_chart, responsibility_heatmap
+from gmm_app.stepper.figures import (
+    LIVE_ONLY,
+    log_likelihood_chart,
+    responsibility_heatmap,
+)
 from gmm_app.stepper.model import View, data_spread, first_dip, hills_stacked
 from gmm_app.stepper.narration import narrate, parameter_rows, stop_message
 from gmm_app.stepper.settings import GUESS_WORDS, Settings
@@ -165,6 +169,7 @@ def main_chart(
         changed=view.changed,
         moved_from=None if view.previous_params is None else view.previous_params.means,
         height=520,
+        template=dict(LIVE_ONLY),
     )
     _add_marks(fig, marks)
     clicked = live_chart(
