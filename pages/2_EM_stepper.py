@@ -77,7 +77,7 @@ if trace is not None:
         write_url(settings, position, start)
         playing = controls.is_playing()
         if playing != timer_on or (playing and controls.tick_seconds() != tick):
-            st.rerun()  # the whole page: start, stop or retime the fragment's timer
+            controls.restart_timer()  # the whole page: start, stop or retime it
 
     stepper()
 else:  # the student is placing hills: the link still says how far they got

@@ -6,13 +6,19 @@ They only move the position kept in session state; nothing refits on a click.
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gmm_app.stepper.model import clamp, n_positions, phase_of
 from gmm_app.stepper.settings import PLAYING, POSITION, say_restart_note
 from gmm_core import EMStep
 
 _SPEEDS = {"slow": 1.5, "normal": 0.8, "fast": 0.35}  # seconds per half-step
+# Session keys of play's own bookkeeping (never in the link).
+_LAST_ADVANCE = "em_play_last_step_at"
+_MOVED_BEFORE_RESTART = "em_play_moved_before_restart"
 
 
 def is_playing() -> bool:
@@ -189,7 +195,16 @@ def advance_if_playing(trace: tuple[EMStep, ...]) -> None:
     ----------
     trace : tuple of EMStep
     """
-    if not is_playing():
+    # The run that restarted the timer already took this tick's step.
+    moved_already = st.session_state.pop(_MOVED_BEFORE_RESTART, False)
+    if not is_playing() or moved_already:
+        return
+    now = time.monotonic()
+    last = st.session_state.get(_LAST_ADVANCE)
+    if _is_fragment_run() and last is not None and now - last < tick_seconds() / 4:
+        # Ticks queue up when a step takes longer than a tick (a busy machine):
+        # two steps back to back would reach the browser together and it would
+        # draw only the second. Show this one a tick longer instead.
         return
     n = n_positions(trace)
     position = st.session_state.get(POSITION, 0)
@@ -197,3 +212,21 @@ def advance_if_playing(trace: tuple[EMStep, ...]) -> None:
         st.session_state[PLAYING] = False
         return
     st.session_state[POSITION] = position + 1
+    st.session_state[_LAST_ADVANCE] = now
+
+
+def restart_timer() -> None:
+    """Rerun the whole page to start, stop or retime the play timer.
+
+    The run that asks has already taken its step; the page's run that follows
+    (which runs the stepper again) must not take another, or the half-step in
+    between would never be drawn.
+    """
+    st.session_state[_MOVED_BEFORE_RESTART] = True
+    st.rerun()
+
+
+def _is_fragment_run() -> bool:
+    """True when only the stepper's fragment runs (a tick or a click in it)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
