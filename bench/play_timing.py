@@ -135,14 +135,18 @@ def play(page: Page, base: str, points: int, seconds: float) -> tuple[list, list
 
 def report(url_steps: list, drawn: list, tick: float) -> None:
     """Print what the map showed of the half-steps the server played."""
-    played = [step for step, _ in url_steps[1:]]  # the first is where it started
     first = url_steps[0][0] if url_steps else 0
+    # The same half-step written again (a tick that came too soon after the last
+    # step shows that step longer: gmm_app.stepper.controls) is not a new step.
+    steps = [step for step, _ in url_steps]
+    repeats = sum(b == a for a, b in itertools.pairwise(steps))
+    played = [b for a, b in itertools.pairwise(steps) if b != a]
     drawn_at = {}
     for step, t in drawn:
         drawn_at.setdefault(step, t)
     shown = [s for s in played if s in drawn_at]
     skipped = [s for s in played if s not in drawn_at]
-    jumps = [b for (a, _), (b, _) in itertools.pairwise(url_steps) if b != a + 1]
+    jumps = [b for a, b in itertools.pairwise(steps) if b > a + 1]
     order = [first, *played]
     gaps = [
         (drawn_at[b] - drawn_at[a]) / 1000.0
@@ -150,8 +154,11 @@ def report(url_steps: list, drawn: list, tick: float) -> None:
         if a in drawn_at and b in drawn_at
     ]
     late = [g for g in gaps if g > tick]
+    reached_at: dict = {}
+    for step, t in url_steps[1:]:
+        reached_at.setdefault(step, t)
     lag = [
-        (drawn_at[s] - t) / 1000.0 for s, t in url_steps[1:] if s in drawn_at
+        (drawn_at[s] - t) / 1000.0 for s, t in reached_at.items() if s in drawn_at
     ]  # from the step reaching the page to its map drawn
     print(f"# Play at the fastest speed (tick {tick * 1000:.0f} ms), in Chromium\n")
     print("| what | value |")
@@ -160,6 +167,7 @@ def report(url_steps: list, drawn: list, tick: float) -> None:
     print(f"| shown on the map | {len(shown)} |")
     print(f"| skipped (never drawn) | {len(skipped)} |")
     print(f"| URL steps that jumped more than one half-step | {len(jumps)} |")
+    print(f"| ticks that showed the same half-step again | {repeats} |")
     print(f"| late (drawn more than a tick after the one before) | {len(late)} |")
     if gaps:
         ordered = sorted(gaps)
