@@ -110,19 +110,25 @@ def hills_section(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> None
             )
         )
     else:
-        present.plotly_chart(
-            hills_contour(
-                maps.surface_xs,
-                maps.surface_ys,
-                maps.surface,
-                fog.view,
-                an.labels,
-                maps.means_xy,
-            ),
-            key="fx_hills_contour",
-        )
-        st.caption(
-            "The mixture density p(x) = Σ weight × bell, seen from above: each "
-            "ring of lines is a Gaussian hill. Pick **3-D landscape** above to see "
-            "the same hills standing up, and drag to turn them."
-        )
+        # A map with one scale on both axes is about square: beside its words, as
+        # the recipe is, it keeps its colour bar next to it on a wide screen.
+        left, right = st.columns([3, 2], gap="medium")
+        with left:
+            present.plotly_chart(
+                hills_contour(
+                    maps.surface_xs,
+                    maps.surface_ys,
+                    maps.surface,
+                    fog.view,
+                    an.labels,
+                    maps.means_xy,
+                ),
+                key="fx_hills_contour",
+            )
+        with right:
+            st.markdown(
+                "The mixture density p(x) = Σ weight × bell, seen from above: each "
+                "ring of lines is a Gaussian hill, and the lines are closer where "
+                "the hill is steeper. Pick **3-D landscape** above to see the same "
+                "hills standing up, and drag to turn them."
+            )
