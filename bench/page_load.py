@@ -74,6 +74,8 @@ from playwright.sync_api import Browser, Page, WebSocket, sync_playwright  # noq
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit_page import LIVE_REVISION  # noqa: E402
 
+from gmm_app.cli import loopback_command, loopback_options  # noqa: E402
+
 # (name in the table, URL path); Streamlit derives a page's path from its file
 # name (pages/2_EM_stepper.py -> /EM_stepper), gmm_app/shell/navigation.py lists them.
 PAGES = (
@@ -237,21 +239,9 @@ def app_server(app_dir: Path) -> Iterator[str]:
     # Fogmap starts through its command's module (scikit-learn loaded before the
     # server opens); the floor page, and a checkout from before that, as written.
     fogmap = (Path(app_dir) / "gmm_app" / "cli.py").is_file()
-    entry = ["gmm_app.cli"] if fogmap else ["streamlit", "run", "app.py"]
+    streamlit_run = [sys.executable, "-m", "streamlit", "run", "app.py"]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            *entry,
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        loopback_command(port) if fogmap else [*streamlit_run, *loopback_options(port)],
         cwd=app_dir,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -38,6 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: the repository's gmm_app
+    sys.path.insert(0, str(ROOT))
+
+# How a server starts (gmm_app.cli imports only the standard library).
+from gmm_app.cli import loopback_command  # noqa: E402
+
 FOGMAP_CONF = ROOT / "deploy" / "nginx" / "fogmap.conf"
 ROUTE_COOKIE = "fogmap_route"
 
@@ -218,19 +224,8 @@ def start_replica(number: int, folder: Path) -> Replica:
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [
-                streamlit_python(),
-                "-m",
-                "gmm_app.cli",  # streamlit run app.py, scikit-learn loaded first
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
+            # streamlit run app.py, scikit-learn loaded first
+            loopback_command(port, streamlit_python()),
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,

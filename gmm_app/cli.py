@@ -109,6 +109,48 @@ def preload() -> None:
         importlib.import_module(name)
 
 
+def loopback_options(port: int) -> list[str]:
+    """``streamlit run`` options for a server on this machine only.
+
+    Parameters
+    ----------
+    port : int
+        The loopback port to listen on.
+
+    Returns
+    -------
+    list of str
+        Port, address 127.0.0.1, headless, no usage statistics.
+    """
+    return [
+        *("--server.port", str(port)),
+        *("--server.address", "127.0.0.1"),
+        *("--server.headless", "true"),
+        *("--browser.gatherUsageStats", "false"),
+    ]
+
+
+def loopback_command(port: int, python: str = sys.executable) -> list[str]:
+    """The command that serves Fogmap on a loopback port through this module.
+
+    The tests, the benches and ``deploy/serve.py`` start their servers with it,
+    from the folder that holds ``app.py`` (``python -m`` finds this checkout's
+    ``gmm_app`` there).
+
+    Parameters
+    ----------
+    port : int
+        The loopback port to listen on.
+    python : str
+        The Python that runs the server.
+
+    Returns
+    -------
+    list of str
+    """
+    return [python, "-m", "gmm_app.cli", *loopback_options(port)]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run Fogmap's Streamlit server until it is stopped (the ``fogmap`` command).
 

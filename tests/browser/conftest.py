@@ -12,13 +12,14 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from gmm_app.cli import loopback_command
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -66,19 +67,7 @@ def _free_port() -> int:
 def start_streamlit(port: int) -> subprocess.Popen[bytes]:
     """Start Fogmap on a loopback port (``streamlit run app.py`` via gmm_app.cli)."""
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gmm_app.cli",  # streamlit run app.py, scikit-learn loaded first
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        loopback_command(port),  # streamlit run app.py, scikit-learn loaded first
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -151,18 +140,10 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
     """A fresh page that records console errors in ``page.console_errors``."""
+    from streamlit_page import recording_errors  # beside this file
+
     context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     pg = context.new_page()
-    errors: list[str] = []
-    pg.on(
-        "console",
-        lambda m: (
-            errors.append(f"{m.text} {m.location.get('url', '')}")
-            if m.type == "error"
-            else None
-        ),
-    )
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.console_errors = errors
+    recording_errors(pg)
     yield pg
     context.close()

@@ -22,6 +22,23 @@ _SETTLED = """() => {
 _PROBES = ("/_stcore/health", "/_stcore/host-config")
 
 
+def recording_errors(page: Page) -> Page:
+    """``page``, keeping its console errors and uncaught exceptions in
+    ``page.console_errors`` (a list of str; :func:`real_errors` filters it)."""
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(f"{m.text} {m.location.get('url', '')}")
+            if m.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.console_errors = errors  # type: ignore[attr-defined]
+    return page
+
+
 def wait_idle(page: Page, timeout: float = 30_000) -> None:
     """Wait until Streamlit has run the script and drawn every element.
 

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
-from streamlit_page import open_page, plotly_chart, real_errors
+from streamlit_page import open_page, plotly_chart, real_errors, recording_errors
 
 from gmm_app.plotting.builder import colour
 
@@ -37,17 +37,7 @@ def wide_page(browser: Browser) -> Iterator[Page]:
     """A fresh 1440 x 1000 page that records console errors."""
     context = browser.new_context(viewport=FIRST_SCREEN)
     page = context.new_page()
-    errors: list[str] = []
-    page.on(
-        "console",
-        lambda m: (
-            errors.append(f"{m.text} {m.location.get('url', '')}")
-            if m.type == "error"
-            else None
-        ),
-    )
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.console_errors = errors  # type: ignore[attr-defined]
+    recording_errors(page)
     yield page
     context.close()
 

@@ -21,6 +21,7 @@ from streamlit_page import (
     narration,
     open_page,
     real_errors,
+    recording_errors,
     wait_idle,
 )
 
@@ -71,17 +72,7 @@ def student(
         context.add_cookies([{"name": ROUTE_COOKIE, "value": route, "url": fogmap.url}])
     context.add_init_script(KEEP_SOCKETS)
     page = context.new_page()
-    errors: list[str] = []
-    page.on(
-        "console",
-        lambda m: (
-            errors.append(f"{m.text} {m.location.get('url', '')}")
-            if m.type == "error"
-            else None
-        ),
-    )
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.console_errors = errors  # type: ignore[attr-defined]
+    recording_errors(page)
     return context, page
 
 

@@ -22,6 +22,7 @@ from streamlit_page import (
     narration,
     open_page,
     real_errors,
+    recording_errors,
     wait_idle,
     wait_live_charts,
 )
@@ -48,17 +49,7 @@ def ranges(page: Page, key: str = "em_map") -> list[float]:
 def open_at(browser: Browser, url: str, width: int, height: int) -> Page:
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
-    errors: list[str] = []
-    page.on(
-        "console",
-        lambda m: (
-            errors.append(f"{m.text} {m.location.get('url', '')}")
-            if m.type == "error"
-            else None
-        ),
-    )
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.console_errors = errors  # type: ignore[attr-defined]
+    recording_errors(page)
     open_page(page, url)
     wait_live_charts(page)
     return page
