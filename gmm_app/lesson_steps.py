@@ -53,7 +53,7 @@ STEPS: tuple[LessonStep, ...] = (
     LessonStep(
         FOG_EXPLORER,
         "Slide **Fog (temperature T)** to *0 · clear day*, then back to 1: watch the "
-        "GMM's soft colours harden into K-Means' islands.",
+        "foggy valleys vanish, every point as sure as on K-Means' islands.",
         "A hard label is a soft one with the fog blown away: the GMM keeps the "
         "doubt that K-Means throws out.",
     ),
@@ -87,8 +87,8 @@ STEPS: tuple[LessonStep, ...] = (
     ),
     LessonStep(
         COVARIANCE_SHAPES,
-        "Under *Four types, one data set*, find the types whose hills tilt to "
-        "follow the slanted blobs.",
+        "Under *Four types, one data set*, open all four shapes and find the types "
+        "whose hills tilt to follow the slanted blobs.",
         "A hill's covariance is its width and tilt: spherical hills stay round "
         "and diag hills stay upright.",
         (("dataset", "elongated"),),
@@ -116,8 +116,8 @@ STEPS: tuple[LessonStep, ...] = (
     ),
     LessonStep(
         CHOOSING_K,
-        "Under *Occam's razor*, watch the fit (−2 ln L, grey) fall and the "
-        "penalty rise as K grows.",
+        "Under *Occam's razor*, open the razor and watch the fit (−2 ln L, grey) "
+        "fall and the penalty rise as K grows.",
         "The best K is the trade between the two: the simplest map that still "
         "fits the land.",
     ),

@@ -38,25 +38,19 @@ if analysis is not None:
     panels.diagnostics(data, analysis)
     panels.dbscan_section(data, fog)
 
+    # Below the four small maps, every section opens on demand: closed, it is
+    # neither computed nor sent, so the first screen paints on its own.
     st.subheader("The map behind the points")
-    background = map_panels.background_picker()
     checks = checks_panel.build_checks(data.X, analysis, fog, chosen.seed)
-    left, right = st.columns([3, 2], gap="medium")
-    with right:
-        outliers = map_panels.outlier_panel(data, analysis)
-    with left:
-        selected = map_panels.main_map(
-            analysis, maps, fog, outliers, background, checks_panel.map_marks(checks)
-        )
-    st.markdown("**Soft assignments, point by point**")
-    map_panels.selection_panel(data, analysis, fog, outliers, selected)
-    map_panels.export_panel(active, analysis, outliers)
+    map_panels.map_section(
+        active, data, analysis, maps, fog, checks_panel.map_marks(checks)
+    )
 
     st.subheader("The smoothie recipe")
-    hills_panels.recipe(data, analysis)
+    hills_panels.recipe_section(data, analysis)
 
     st.subheader("The hills")
-    hills_panels.hills_section(data, analysis, maps, fog)
+    hills_panels.hills_section_box(data, analysis, maps, fog)
 
     st.subheader("Check yourself")
     checks_panel.checks_section(checks, analysis.n_components)

@@ -5,8 +5,8 @@ import streamlit as st
 from gmm_app.shapes import checks_panel
 from gmm_app.shapes import panels as ui
 from gmm_app.shapes.caches import fit_all_types
-from gmm_app.shapes.sandbox import shape_sandbox
-from gmm_app.shapes.singular import singular_demo
+from gmm_app.shapes.sandbox import sandbox_section
+from gmm_app.shapes.singular import singular_section
 from gmm_app.shell.sidebar import SWEEP_FIT_LIMIT, page_data, render_sidebar
 
 st.set_page_config(
@@ -33,15 +33,17 @@ ui.type_panels(shown, fits, settings, projection)
 st.subheader("Side by side in numbers")
 ui.comparison_table(shown, fits)
 
+# The two sections below open on demand: closed, they are neither computed nor
+# sent, so the four fits above paint on their own.
 st.subheader("Shape sandbox: the closest shape each type can take")
 st.caption(
     "Shape one hill with the sliders. Beside it, the closest hill each covariance "
     "type can draw (in colour) over yours (grey, dashed)."
 )
-shape_sandbox()
+sandbox_section()
 
 st.subheader("What goes wrong, and how to fix it")
-singular_demo(shown, settings, projection)
+singular_section(shown, settings, projection)
 
 st.subheader("Check yourself")
 checks_panel.checks_section(shown, fits, settings)

@@ -49,7 +49,8 @@ if fits:
 
     if not hide:
         st.subheader("Occam's razor: fit against penalty")
-        shown["razor_type"] = ui.razor_panel(sweeps, pick, settings.n_init)
+        # Opens on demand: closed, it is neither computed nor sent.
+        shown["razor_type"] = ui.razor_section(sweeps, pick, settings.n_init)
 
         if settings.heldout:
             st.subheader("Held-out check: does the fit carry over to new points?")

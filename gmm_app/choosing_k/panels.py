@@ -188,7 +188,10 @@ def criteria_panel(
             f"{data.n_samples:,} points can support."
         )
     if any(s.falls() for s in sweeps):
-        notes.append("Open rings: K where this run's fit got worse (see below).")
+        notes.append(
+            "Open rings: K where this run's fit got worse (open Occam's razor "
+            "below for why)."
+        )
     st.caption(
         "Each line goes through the best of the restarts at each K (highest "
         f"likelihood); {restarts}. "
@@ -340,6 +343,39 @@ def chosen_fit_panel(
 
 ###############################################################################
 # Occam's razor, the held-out check and the numbers
+
+
+# The razor's expander: its key is also its URL parameter (``ck_show_razor``).
+RAZOR_SECTION = "ck_show_razor"
+
+
+def razor_section(
+    sweeps: Sequence[TypeSweep], pick: tuple[str, int], n_init: int
+) -> str | None:
+    """Occam's razor (:func:`razor_panel`) in a section the student opens.
+
+    Closed (the default), it computes and draws nothing, so the page's first
+    screen paints with the criteria chart and the chosen fit alone.
+
+    Parameters are :func:`razor_panel`'s.
+
+    Returns
+    -------
+    str or None
+        The type the razor shows (or showed last, while closed) when there is a
+        choice (several types), else None: what the link keeps.
+    """
+    box = st.expander(
+        "Open the razor: each criterion split into fit and penalty",
+        key=RAZOR_SECTION,
+        bind="query-params",
+    )
+    with box:
+        if box.open:
+            return razor_panel(sweeps, pick, n_init)
+    wanted = state.remembered("ck_razor_type")
+    options = [s.covariance_type for s in sweeps]
+    return wanted if len(sweeps) > 1 and wanted in options else None
 
 
 def razor_panel(

@@ -3,7 +3,8 @@
 Off by default and at the foot of the page, so a student who only explores never
 meets them: the toggle ``check_fx`` switches them on, and only then are their
 points marked on the big map (P, Q, R). Each answer is a radio (keys
-``check_fx_*``) with instant feedback; another pick is another try. The questions
+``check_fx_*``) with instant feedback; another pick is another try. Switching
+them on opens the big map's section, where the points are marked. The questions
 and their feedback come from :mod:`gmm_app.explorer.model_checks`; when the data,
 K, the type or the fog change the questions, old answers are cleared.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from gmm_app.explorer.map_panels import SECTION as MAP_SECTION
 from gmm_app.explorer.model import Analysis
 from gmm_app.explorer.model_checks import explorer_checks
 from gmm_app.explorer.panels import Fog
@@ -63,6 +65,12 @@ def map_marks(checks: list[Check]) -> list[tuple[int, str]]:
     return [mark for check in checks for mark in check.marks]
 
 
+def _open_the_map() -> None:
+    """On switching the questions on: open the section of the map they mark."""
+    if st.session_state.get(CHECKS):
+        st.session_state[MAP_SECTION] = True
+
+
 def checks_section(checks: list[Check], n_components: int) -> None:
     """The toggle and, when it is on, the questions.
 
@@ -76,13 +84,16 @@ def checks_section(checks: list[Check], n_components: int) -> None:
     on = st.toggle(
         "Ask me about this page",
         key=CHECKS,
+        on_change=_open_the_map,
         help="A few questions about the maps above, answered from this data and "
-        "this fit. Points they ask about are marked on the big map.",
+        "this fit. Points they ask about are marked on the big map, which opens "
+        "when you switch them on.",
     )
     if not on:
         st.caption(
             "Switch on for three quick questions about what you see: foggy "
-            "valleys, K-Means against the GMM, and what the fog does."
+            "valleys, K-Means against the GMM, and what the fog does. The big "
+            "map above opens to mark the points they ask about."
         )
         return
     asked = tuple((c.key, c.options, c.answers, c.marks) for c in checks)
@@ -101,6 +112,11 @@ def checks_section(checks: list[Check], n_components: int) -> None:
         st.caption(
             "No point on the map is in a foggy valley at this fog and threshold, "
             "so the valley question waits: raise the fog or the threshold."
+        )
+    if any(c.marks for c in checks) and not st.session_state.get(MAP_SECTION):
+        st.caption(
+            "The points these questions name are marked on the big map: open it "
+            "above (The map behind the points)."
         )
     for number, check in enumerate(checks, start=1):
         ask(check, number)

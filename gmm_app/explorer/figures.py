@@ -26,14 +26,14 @@ import plotly.graph_objects as go
 
 from gmm_app.plotting.builder import FigureBuilder, colour, finish_figure
 from gmm_app.plotting.geometry import drawn_mask
-from gmm_app.plotting.raster import grid_image, label_colours
+from gmm_app.plotting.raster import grid_image, label_colours, mask_colours
 from gmm_app.plotting.zero_lines import zero_lines
 from gmm_app.words import hill_name
 
 NOISE_COLOUR = "#7B8794"
 OUTLIER_COLOUR = "#B2182B"
-_VALLEY_FILL = "rgba(62, 76, 89, 0.30)"
 VALLEY_LINE = "#3E4C59"
+_VALLEY_ALPHA = 0.30  # the valleys' shade: VALLEY_LINE at this opacity
 _BORDER_COLOUR = "#1F2933"
 # The grid's #E4E7EB and #CBD2D9 on white, as see-through dark lines.
 _SEE_THROUGH_GRID = "rgba(31, 41, 51, 0.1)"
@@ -285,9 +285,15 @@ def add_valleys(
     threshold: float,
     *,
     showlegend: bool = False,
-    fill: str = _VALLEY_FILL,
+    alpha: float = _VALLEY_ALPHA,
 ) -> None:
     """Shade the foggy valleys: where the likeliest hill is below ``threshold``.
+
+    The shade is a picture of the cells under the cut (:mod:`gmm_app.plotting.raster`,
+    named "foggy valleys") and its edges dotted lines traced on the server
+    (:func:`gmm_app.plotting.zero_lines.zero_lines`), drawn as one path shape
+    (named, in the legend when ``showlegend``): no grid of numbers for the
+    browser to contour on every draw, and one element however many edges.
 
     Parameters
     ----------
@@ -297,24 +303,32 @@ def add_valleys(
         The largest probability in each cell.
     threshold : float
     showlegend : bool
-    fill : str
-        The shade.
+    alpha : float
+        The shade's opacity.
     """
-    fig.add_trace(
-        dict(
-            type="contour",
-            x=view.xs,
-            y=view.ys,
-            z=as_float32(confidence_grid),
-            # Plotly shades where the constraint fails: ">=" shades the cells below.
-            contours=dict(type="constraint", operation=">=", value=float(threshold)),
-            fillcolor=fill,
-            line=dict(color=VALLEY_LINE, width=1, dash="dot"),
-            showscale=False,
-            hoverinfo="skip",
-            name=f"foggy valley (under {threshold:.0%} sure)",
-            showlegend=showlegend,
+    grid = np.asarray(confidence_grid, dtype=np.float64)
+    fig.add_image(
+        grid_image(
+            view.xs,
+            view.ys,
+            mask_colours(grid < threshold, VALLEY_LINE, alpha),
+            name="foggy valleys",
         )
+    )
+    lines = zero_lines(view.xs, view.ys, grid - threshold)
+    if not lines:
+        return
+    fig.add_shape(
+        type="path",
+        path=" ".join(
+            "M" + " L".join(f"{x:.6g},{y:.6g}" for x, y in line) for line in lines
+        ),
+        xref="x",
+        yref="y",
+        line=dict(color=VALLEY_LINE, width=1, dash="dot"),
+        layer="above",
+        name=f"foggy valley (under {threshold:.0%} sure)",
+        showlegend=showlegend,
     )
 
 

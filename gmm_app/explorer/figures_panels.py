@@ -272,6 +272,8 @@ def confidence_panel(
     threshold: float,
     *,
     confidence_grid: np.ndarray | None = None,
+    means_xy: np.ndarray | None = None,
+    covs_xy: np.ndarray | None = None,
     height: int = 460,
 ) -> go.Figure:
     """Fog: how sure each point is, the largest of its probabilities.
@@ -285,6 +287,11 @@ def confidence_panel(
         Below this a point is in a foggy valley (outlined).
     confidence_grid : ndarray of shape (H, G), optional
         The largest probability over the grid.
+    means_xy : ndarray of shape (K, 2), optional
+        The hills' tops: with ``covs_xy``, the hills are drawn over the fog (on
+        the page's first screen, the only map with the GMM's hills).
+    covs_xy : ndarray of shape (K, 2, 2), optional
+        Each hill's covariance seen in the plane (rings; none on a strip).
     height : int
 
     Returns
@@ -336,7 +343,7 @@ def confidence_panel(
             if view.strip
             else confidence_grid,
             threshold,
-            fill="rgba(62, 76, 89, 0.14)",
+            alpha=0.14,
         )
     fig.add_trace(
         point_trace(
@@ -364,6 +371,11 @@ def confidence_panel(
             showlegend=False,
         )
     )
+    if means_xy is not None and covs_xy is not None:
+        if not view.strip:
+            add_hills(fig, means_xy, covs_xy, outlines=THIN_OUTLINES)
+        tops = strip_centres(view, means_xy)
+        add_hill_tops(fig, tops, outlined=False, size=16, showlegend=False)
     return finish_map(
         fig,
         view,

@@ -1,7 +1,8 @@
 """The smoothie recipe and the hills themselves (Streamlit).
 
 The mixing weights as a bar and in words, then the mixture density as a 3-D
-landscape or a contour map (bell curves and bands for one feature).
+landscape or a contour map (bell curves and bands for one feature). Each sits in
+a section the student opens: closed, it computes and sends nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +20,34 @@ from gmm_app.plotting.fog import fog_curves, responsibility_bands
 from gmm_app.shell import present, state
 from gmm_app.words import hill_name
 from gmm_core import Dataset
+
+# The sections' expanders: each key is also its URL parameter (``...=true``).
+RECIPE_SECTION = "fx_show_recipe"
+HILLS_SECTION = "fx_show_hills"
+
+
+def recipe_section(data: Dataset, an: Analysis) -> None:
+    """The smoothie recipe (:func:`recipe`) in a section the student opens."""
+    box = st.expander(
+        "Open the recipe: how much of each hill goes into the blend",
+        key=RECIPE_SECTION,
+        bind="query-params",
+    )
+    with box:
+        if box.open:
+            recipe(data, an)
+
+
+def hills_section_box(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> None:
+    """The hills (:func:`hills_section`) in a section the student opens."""
+    box = st.expander(
+        "Open the hills: the mixture's density as a map or a 3-D landscape",
+        key=HILLS_SECTION,
+        bind="query-params",
+    )
+    with box:
+        if box.open:
+            hills_section(data, an, maps, fog)
 
 
 def recipe(data: Dataset, an: Analysis) -> None:

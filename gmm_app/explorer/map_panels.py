@@ -2,7 +2,9 @@
 
 What is drawn behind the points, the outlier slider with its histogram, the map a
 student selects points on, the selected points' soft assignments and the CSV of
-every row.
+every row. All of it sits in a section the student opens (:func:`map_section`):
+closed, nothing of it is computed or sent, so the page's first screen paints
+with the four small maps alone.
 """
 
 from __future__ import annotations
@@ -30,6 +32,13 @@ from gmm_app.explorer.settings import BACKGROUNDS, OUTLIER_RANGE
 from gmm_app.shell import present, state
 from gmm_app.words import hill_name, md_escape, plural
 from gmm_core import Dataset
+
+# The section's expander: its key is also its URL parameter (``fx_show_map=true``).
+SECTION = "fx_show_map"
+SECTION_LABEL = (
+    "Open the big map: select points to read their fog, find the outliers, "
+    "take the map home"
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,6 +98,47 @@ def outlier_panel(data: Dataset, an: Analysis) -> Outliers:
         "hill it is on. K-Means has no such number."
     )
     return Outliers(float(percent), threshold, indices)
+
+
+def map_section(
+    active: Dataset,
+    data: Dataset,
+    an: Analysis,
+    maps: ViewMaps,
+    fog: Fog,
+    marks: Sequence[tuple[int, str]] = (),
+) -> None:
+    """The big map, the outliers, the selection and the export, in a section.
+
+    Closed (the default), it draws and computes nothing; the student opens it, a
+    link with ``fx_show_map=true`` opens it, and so does switching on the "Check
+    yourself" questions, whose points are marked on the map.
+
+    Parameters
+    ----------
+    active : Dataset
+        The whole data set (the export scores every row).
+    data : Dataset
+        The data fitted (possibly a sample of ``active``).
+    an : Analysis
+    maps : ViewMaps
+    fog : Fog
+    marks : sequence of (int, str)
+        Points the "Check yourself" questions ask about: (row, "P").
+    """
+    box = st.expander(SECTION_LABEL, key=SECTION, bind="query-params")
+    with box:
+        if not box.open:
+            return
+        background = background_picker()
+        left, right = st.columns([3, 2], gap="medium")
+        with right:
+            outliers = outlier_panel(data, an)
+        with left:
+            selected = main_map(an, maps, fog, outliers, background, marks)
+        st.markdown("**Soft assignments, point by point**")
+        selection_panel(data, an, fog, outliers, selected)
+        export_panel(active, an, outliers)
 
 
 def background_picker() -> str:

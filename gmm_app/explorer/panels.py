@@ -2,8 +2,10 @@
 
 The fog slider only re-tempers the cached log-scores
 (:func:`gmm_app.explorer.model.temper`), so moving it refits nothing. Below it: how
-many points are sure, the clear day against the fog in four panels, what went
-wrong with the fit (if anything) and DBSCAN on demand.
+many points are sure, the clear day against the fog in two panels (K-Means'
+islands, how sure the GMM is), two more in a section the student opens (the GMM's
+own labels, one hill's share), what went wrong with the fit (if anything) and
+DBSCAN on demand.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from gmm_core.selection import (
     supports,
 )
 
+# The section of the two further small maps: its key is also its URL parameter.
+MORE_MAPS = "fx_show_more_maps"
 _SURE = 0.9  # a point is "sure" above this probability
 _MAX_SENTENCES = 3000  # above this many points, hover text is built in the browser
 
@@ -131,7 +135,9 @@ def fog_controls(an: Analysis, maps: ViewMaps) -> Fog:
         list(range(k)),
         format_func=lambda j: f"P({hill_name(j)})",
         key="fx_hill",
-        help="Colour the soft panel by the probability of this hill.",
+        on_change=_open_more_maps,
+        help="Colour the soft panel by the probability of this hill (under "
+        "Clear day against fog: it opens when you pick a hill).",
     )
     probs = temper(an.log_prob, float(level))
     grid = temper(maps.grid_log_prob, float(level))
@@ -147,6 +153,11 @@ def fog_controls(an: Analysis, maps: ViewMaps) -> Fog:
         maps.equal_aspect,
     )
     return Fog(float(level), float(threshold), int(min(hill, k - 1)), probs, grid, view)
+
+
+def _open_more_maps() -> None:
+    """On picking the soft panel's hill: open the section that shows it."""
+    st.session_state[MORE_MAPS] = True
 
 
 def fog_summary(data: Dataset, an: Analysis, fog: Fog) -> None:
@@ -227,47 +238,14 @@ def fog_summary(data: Dataset, an: Analysis, fog: Fog) -> None:
 
 
 def comparison_panels(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> None:
-    """Clear day against fog: K-Means, GMM labels, soft and confidence, 2 x 2."""
+    """Clear day against fog: K-Means' islands beside how sure the GMM is; then
+    the GMM's labels and one hill's share, in a section the student opens.
+
+    The first two are the page's first screen; the section is neither computed
+    nor sent until it is opened (by the student, a link with
+    ``fx_show_more_maps=true``, or picking the soft panel's hill).
+    """
     view = fog.view
-    top = st.columns(2, gap="medium")
-    with top[0]:
-        present.plotly_chart(
-            islands_panel(
-                view,
-                an.kmeans_labels,
-                maps.centres_xy,
-                labels_grid=maps.kmeans_labels_grid,
-                margins=maps.kmeans_margins,
-            ),
-            key="fx_kmeans",
-        )
-    with top[1]:
-        present.plotly_chart(
-            hills_panel(
-                view,
-                an.labels,
-                maps.means_xy,
-                maps.covs_xy,
-                labels_grid=maps.gmm_labels_grid,
-                margins=maps.gmm_margins,
-            ),
-            key="fx_gmm",
-        )
-    bottom = st.columns(2, gap="medium")
-    with bottom[0]:
-        present.plotly_chart(
-            soft_panel(
-                view, fog.hill, an.labels, grid_probability=fog.grid[..., fog.hill]
-            ),
-            key="fx_soft",
-        )
-    with bottom[1]:
-        present.plotly_chart(
-            confidence_panel(
-                view, an.labels, fog.threshold, confidence_grid=fog.confidence_grid
-            ),
-            key="fx_confidence",
-        )
     slice_note = (
         " The backgrounds are a slice through the middle of the data: the other "
         "features are held at their mean."
@@ -280,13 +258,74 @@ def comparison_panels(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> 
         if maps.strip
         else ""
     )
+    first = st.columns(2, gap="medium")
+    with first[0]:
+        present.plotly_chart(
+            islands_panel(
+                view,
+                an.kmeans_labels,
+                maps.centres_xy,
+                labels_grid=maps.kmeans_labels_grid,
+                margins=maps.kmeans_margins,
+            ),
+            key="fx_kmeans",
+        )
+    with first[1]:
+        present.plotly_chart(
+            confidence_panel(
+                view,
+                an.labels,
+                fog.threshold,
+                confidence_grid=fog.confidence_grid,
+                means_xy=maps.means_xy,
+                covs_xy=maps.covs_xy,
+            ),
+            key="fx_confidence",
+        )
     st.caption(
-        "Top: hard labels. K-Means gives every point to its nearest centre, so its "
-        "borders are straight lines halfway between centres. The GMM gives every "
-        "point to its likeliest hill; its borders curve around wide and heavy "
-        "hills. Bottom: the soft view of the same GMM at the fog you set. Hover "
-        "any point for its fog sentence." + strip_note + slice_note
+        "Left, the clear day: K-Means gives every point to its nearest centre, so "
+        "every point is on exactly one island and the borders are straight lines "
+        "halfway between centres. Right, the fog: the same points under the GMM "
+        "at the fog you set, coloured by how sure the GMM is of each point's "
+        "likeliest hill, with the GMM's hills drawn over it; where no hill is "
+        "sure enough, the map is shaded. Hover any point for its fog sentence."
+        + strip_note
+        + slice_note
     )
+    box = st.expander(
+        "Open two more maps: the GMM's own labels and borders, and one hill's share",
+        key=MORE_MAPS,
+        bind="query-params",
+    )
+    with box:
+        if not box.open:
+            return
+        more = st.columns(2, gap="medium")
+        with more[0]:
+            present.plotly_chart(
+                hills_panel(
+                    view,
+                    an.labels,
+                    maps.means_xy,
+                    maps.covs_xy,
+                    labels_grid=maps.gmm_labels_grid,
+                    margins=maps.gmm_margins,
+                ),
+                key="fx_gmm",
+            )
+        with more[1]:
+            present.plotly_chart(
+                soft_panel(
+                    view, fog.hill, an.labels, grid_probability=fog.grid[..., fog.hill]
+                ),
+                key="fx_soft",
+            )
+        st.caption(
+            "Left: the GMM's hard labels, every point on its likeliest hill; its "
+            "borders curve around wide and heavy hills, where K-Means' are "
+            "straight. Right: the soft view of the same GMM, one hill's share of "
+            "every point at the fog you set (pick the hill above)."
+        )
 
 
 def diagnostics(data: Dataset, an: Analysis) -> None:

@@ -123,6 +123,27 @@ def label_colours(
     return table[safe.astype(int)]
 
 
+def mask_colours(mask: np.ndarray, hex_colour: str, alpha: float) -> np.ndarray:
+    """Shade the cells where ``mask`` is true with one colour; the rest see-through.
+
+    Parameters
+    ----------
+    mask : ndarray of bool, shape (H, G)
+    hex_colour : str
+        ``#RRGGBB``.
+    alpha : float
+        Opacity of the shaded cells.
+
+    Returns
+    -------
+    ndarray of uint8, shape (H, G, 4)
+    """
+    mask = np.asarray(mask, dtype=bool)
+    rgba = np.zeros((*mask.shape, 4), dtype=np.uint8)
+    rgba[mask] = (*_rgb(hex_colour), round(255 * alpha))
+    return rgba
+
+
 def grid_image(
     xs: np.ndarray, ys: np.ndarray, rgba: np.ndarray, *, name: str = ""
 ) -> dict:

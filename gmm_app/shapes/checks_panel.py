@@ -2,9 +2,11 @@
 
 Off by default and at the foot of the page, so a student who only explores never
 meets them: the toggle ``check_cs`` switches them on. Each answer is a radio (keys
-``check_cs_*``) with instant feedback; another pick is another try. The questions
-and their feedback come from :mod:`gmm_app.shapes.model_checks`; when the data, K
-or the seed change the questions, old answers are cleared.
+``check_cs_*``) with instant feedback; another pick is another try. Switching
+them on opens all four panels and the "What goes wrong" demo, which the
+questions are about. The questions and their feedback come from
+:mod:`gmm_app.shapes.model_checks`; when the data, K or the seed change the
+questions, old answers are cleared.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from gmm_app.shapes.model_checks import (
     collapse_check,
     shapes_checks,
 )
+from gmm_app.shapes.panels import ALL_TYPES
+from gmm_app.shapes.singular import SECTION as DEMO_SECTION
 from gmm_app.shell import state
 from gmm_app.shell.checks import ask
 from gmm_core import Dataset, FogmapError
@@ -37,6 +41,13 @@ def _collapse_check(data: Dataset, settings: Settings) -> Check | None:
     return collapse_check(demo_fits(demo, settings.seed))
 
 
+def _open_what_they_ask_about() -> None:
+    """On switching the questions on: open the four panels and the demo."""
+    if st.session_state.get(CHECKS):
+        st.session_state[ALL_TYPES] = True
+        st.session_state[DEMO_SECTION] = True
+
+
 def checks_section(
     data: Dataset, fits: dict[str, TypeFit | str], settings: Settings
 ) -> None:
@@ -53,6 +64,7 @@ def checks_section(
     on = st.toggle(
         "Ask me about this page",
         key=CHECKS,
+        on_change=_open_what_they_ask_about,
         help="A few questions about the four fits above, answered from this data.",
     )
     if not on:
@@ -70,5 +82,15 @@ def checks_section(
         st.session_state[_ASKED] = asked
         for check in checks:
             st.session_state.pop(check.key, None)
+    if not st.session_state.get(ALL_TYPES):
+        st.caption(
+            "These questions are about all four fits: open *Compare all four "
+            "shapes* above to see diag and tied."
+        )
+    if collapse is not None and not st.session_state.get(DEMO_SECTION):
+        st.caption(
+            "The last question is about the demo in *What goes wrong, and how to "
+            "fix it*: open it above to see the numbers it quotes."
+        )
     for number, check in enumerate(checks, start=1):
         ask(check, number)

@@ -45,6 +45,12 @@ from gmm_app.words import (
 from gmm_core import COVARIANCE_TYPES, Dataset, bic_penalty
 from gmm_core.shapes import feature_spreads, spread_ratio
 
+# The four panels: the first screen's two, then the section that adds the others
+# (its key is also its URL parameter).
+FIRST_TYPES = ("spherical", "full")
+MORE_TYPES = ("diag", "tied")
+ALL_TYPES = "cs_show_all_types"
+
 _ALLOWS = {
     "spherical": "One variance per hill: round in every direction, any size.",
     "diag": "One variance per feature per hill: stretched along the axes, "
@@ -222,6 +228,11 @@ def type_panels(
 ) -> None:
     """Four panels, two by two: each type's fit, its cost and its scores.
 
+    The first two (spherical and full: the least and the most freedom) are the
+    page's first screen; diag and tied sit in a section the student opens (or a
+    link with ``cs_show_all_types=true``, or the "Check yourself" questions):
+    closed, they are neither drawn nor sent.
+
     Parameters
     ----------
     data : Dataset
@@ -246,12 +257,28 @@ def type_panels(
             "stretched: each ellipse is the hill as seen from that plane, and the "
             "fits are upright and round in the features themselves."
         )
-    rows = (TYPES[:2], TYPES[2:])
-    for row in rows:
-        cols = st.columns(2, gap="medium")
-        for col, ctype in zip(cols, row, strict=True):
-            with col, st.container(border=True):
-                _panel(data, fits[ctype], ctype, settings, projection)
+    _row(data, fits, FIRST_TYPES, settings, projection)
+    box = st.expander(
+        "Compare all four shapes: open diag and tied too",
+        key=ALL_TYPES,
+        bind="query-params",
+    )
+    with box:
+        if box.open:
+            _row(data, fits, MORE_TYPES, settings, projection)
+
+
+def _row(
+    data: Dataset,
+    fits: dict[str, TypeFit | str],
+    types: tuple[str, str],
+    settings: Settings,
+    projection: Projection | None,
+) -> None:
+    cols = st.columns(2, gap="medium")
+    for col, ctype in zip(cols, types, strict=True):
+        with col, st.container(border=True):
+            _panel(data, fits[ctype], ctype, settings, projection)
 
 
 def _panel(

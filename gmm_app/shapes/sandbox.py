@@ -3,7 +3,8 @@ hill each covariance type can draw, with what it loses (the KL divergence).
 
 The numbers are :mod:`gmm_core.shapes`'; the pictures
 :func:`gmm_app.shapes.figures.sandbox_panel`. A fragment: moving a slider reruns
-only the sandbox.
+only the sandbox. It sits in a section the student opens (:func:`sandbox_section`):
+closed, nothing of it is computed or sent.
 """
 
 from __future__ import annotations
@@ -45,6 +46,22 @@ SANDBOX_URL_KEYS = ("cs_sigma1", "cs_sigma2", "cs_tilt")
 # Entries this small next to the matrix's largest are floating-point noise (a
 # tilt of 90° leaves off-diagonals of about 1e-16): shown as 0.
 _NOISE = 1e-9
+
+
+# The section's expander: its key is also its URL parameter (``cs_show_sandbox``).
+SECTION = "cs_show_sandbox"
+
+
+def sandbox_section() -> None:
+    """The sandbox (:func:`shape_sandbox`) in a section the student opens."""
+    box = st.expander(
+        "Open the sandbox: shape a hill and see what each type makes of it",
+        key=SECTION,
+        bind="query-params",
+    )
+    with box:
+        if box.open:
+            shape_sandbox()
 
 
 @st.fragment

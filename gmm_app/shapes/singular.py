@@ -3,7 +3,9 @@
 Two everyday causes (a constant feature, too few points per hill) break a fit
 without reg_covar; the page shows it break, then the two fixes: a small reg_covar,
 or a simpler covariance type. The data is :func:`gmm_app.shapes.model.demo_data`,
-the fits :func:`gmm_app.shapes.caches.demo_fits`.
+the fits :func:`gmm_app.shapes.caches.demo_fits`. It sits in a section the student
+opens (:func:`singular_section`), or the "Check yourself" questions open, since
+one asks about it: closed, nothing of it is computed or sent.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ from gmm_app.shell import present, state
 from gmm_app.words import hill_names, md_escape, plural, type_label
 from gmm_core import Dataset, FogmapError
 from gmm_core.shapes import narrowest_variance
+
+# The section's expander: its key is also its URL parameter (``cs_show_broken``).
+SECTION = "cs_show_broken"
 
 SCENARIOS = {
     "constant": "A constant feature",
@@ -81,6 +86,23 @@ def _demo_figure(
             projection = Projection.features(demo.feature_names, first, d - 1)
         fig = demo_map(demo.X, f.params, f.resp, demo.feature_names, projection)
     present.plotly_chart(fig, key=key)
+
+
+def singular_section(
+    data: Dataset, settings: Settings, projection: Projection | None
+) -> None:
+    """The demo (:func:`singular_demo`) in a section the student opens.
+
+    Parameters are :func:`singular_demo`'s.
+    """
+    box = st.expander(
+        "Open the demo: break a covariance on purpose, then fix it two ways",
+        key=SECTION,
+        bind="query-params",
+    )
+    with box:
+        if box.open:
+            singular_demo(data, settings, projection)
 
 
 def singular_demo(

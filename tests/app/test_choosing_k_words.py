@@ -39,6 +39,7 @@ from streamlit.testing.v1 import AppTest
 
 from gmm_app.choosing_k.figures_marks import FALL_TRACE, UNSUPPORTED_TRACE
 from gmm_app.choosing_k.model import SweepSettings, summarise, table_rows
+from gmm_app.choosing_k.panels import RAZOR_SECTION
 from gmm_app.choosing_k.verdict import heldout_words, razor_words, verdict
 from gmm_core import load_preset
 from gmm_core.selection import points_needed, sweep
@@ -234,8 +235,10 @@ def check_heldout(text: str, curves: dict[str, tuple[np.ndarray, ...]]) -> int:
 
 
 def open_k(dataset: str) -> AppTest:
+    """Choosing K on ``dataset``, with Occam's razor opened (it opens on demand)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
     at.run()
+    at.session_state[RAZOR_SECTION] = True
     at.switch_page(PAGE).run()
     if dataset != "blobs":
         at.selectbox(key="dataset").set_value(dataset).run()

@@ -29,7 +29,9 @@ from streamlit.testing.v1 import AppTest
 
 from gmm_app.shapes import figures as shapes_figures
 from gmm_app.shapes.model import clone_centres
-from gmm_app.shapes.panels import TYPES
+from gmm_app.shapes.panels import ALL_TYPES, FIRST_TYPES, MORE_TYPES
+from gmm_app.shapes.sandbox import SECTION as SANDBOX_SECTION
+from gmm_app.shapes.singular import SECTION as DEMO_SECTION
 from gmm_core import PRESETS, fit, load_preset
 from gmm_core.shapes import (
     closest_covariance,
@@ -41,14 +43,21 @@ from gmm_core.shapes import (
 )
 
 PAGE = "pages/3_Covariance_shapes.py"
-PANELS = [f"cs_panel_{t}" for t in TYPES]
+# The panels in page order: the first screen's two, then the section's two.
+PAGE_TYPES = (*FIRST_TYPES, *MORE_TYPES)
+PANELS = [f"cs_panel_{t}" for t in PAGE_TYPES]
 COLLAPSE_EXPLANATION = "EM stopped at iteration"
 
 
 def open_shapes() -> AppTest:
-    """A fresh session on the Covariance shapes page, reached from Home."""
+    """A fresh session on the Covariance shapes page, reached from Home, with all
+    four panels, the sandbox and the "What goes wrong" demo opened (they open on
+    demand)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
+    at.session_state[ALL_TYPES] = True
+    at.session_state[SANDBOX_SECTION] = True
+    at.session_state[DEMO_SECTION] = True
     at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -123,7 +132,7 @@ def assert_numbers_equal_sklearns(at: AppTest, X: np.ndarray, k: int = 3) -> Non
     counts = shown_counts(at)
     scores = panel_scores(at)
     assert len(counts) == len(scores) == 4
-    for i, ctype in enumerate(TYPES):
+    for i, ctype in enumerate(PAGE_TYPES):
         row = table[table["covariance type"].str.startswith(ctype + ":")].iloc[0]
         gm = sklearn_from_the_same_starts(X, k, ctype)
         n_params = gm._n_parameters()
@@ -175,8 +184,9 @@ def test_an_uploaded_three_column_csv_fits_in_3d_and_offers_views() -> None:
     upload_csv(at, "three.csv", content)
     assert_page_is_sound(at)
     assert_numbers_equal_sklearns(at, np.round(X, 6))
-    # D = 3 in every count: full has K*D(D+1)/2 = 18 covariance parameters.
-    assert shown_counts(at) == [3 + 9 + 2, 9 + 9 + 2, 18 + 9 + 2, 6 + 9 + 2]
+    # D = 3 in every count: full has K*D(D+1)/2 = 18 covariance parameters
+    # (page order: spherical, full, then diag, tied).
+    assert shown_counts(at) == [3 + 9 + 2, 18 + 9 + 2, 9 + 9 + 2, 6 + 9 + 2]
     view = at.selectbox(key="cs_view")
     assert view.value == "pca"
     view.set_value("0,2").run()
@@ -203,6 +213,7 @@ def test_an_old_link_with_cs_standardise_still_standardises() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["dataset"] = "old_faithful"
     at.query_params["cs_standardise"] = "1"
+    at.query_params[ALL_TYPES] = "true"  # and all four panels open
     at.run()
     at.switch_page(PAGE).run()
     assert_page_is_sound(at)
@@ -216,8 +227,9 @@ def test_k_changes_every_count() -> None:
     at = open_shapes()
     at.number_input(key="n_components").set_value(5).run()
     assert_page_is_sound(at)
-    # K = 5, D = 2: spherical 5, diag 10, full 15, tied 3; means 10; weights 4.
-    assert shown_counts(at) == [19, 24, 29, 17]
+    # K = 5, D = 2: spherical 5, diag 10, full 15, tied 3; means 10; weights 4
+    # (page order: spherical, full, then diag, tied).
+    assert shown_counts(at) == [19, 29, 24, 17]
 
 
 def test_your_covariance_type_is_marked_and_bic_can_choose_it() -> None:

@@ -36,6 +36,9 @@ from sklearn.preprocessing import StandardScaler
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
+from gmm_app.explorer.hills_panels import HILLS_SECTION, RECIPE_SECTION
+from gmm_app.explorer.map_panels import SECTION as MAP_SECTION
+from gmm_app.explorer.panels import MORE_MAPS
 from gmm_app.plotting.builder import colour
 from gmm_core import (
     Dataset,
@@ -52,9 +55,13 @@ DATASET = "overlapping"  # hills that overlap: plenty of fog to see
 
 @pytest.fixture
 def explorer() -> AppTest:
-    """The Fog explorer on overlapping hills, reached from Home."""
+    """The Fog explorer on overlapping hills, reached from Home, with every
+    section opened (the two further small maps, the big map, the recipe and the
+    hills open on demand)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
+    for section in (MORE_MAPS, MAP_SECTION, RECIPE_SECTION, HILLS_SECTION):
+        at.session_state[section] = True
     at.switch_page(EXPLORER).run()
     at.selectbox(key="dataset").set_value(DATASET).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -313,7 +320,8 @@ def test_the_background_picker_swaps_what_is_behind_the_points(
     for figure in (gmm, kmeans):
         names = trace_names(figure)
         assert {"hill A", "hill tops (means)", "hill A 1σ"} <= set(names)
-        assert any(name.startswith("foggy valley") for name in names)
+        shapes = [shape.get("name", "") for shape in figure["layout"]["shapes"]]
+        assert any(name.startswith("foggy valley") for name in shapes)
 
 
 def dbscan_counts(at: AppTest) -> tuple[int, int]:
@@ -648,27 +656,36 @@ def test_the_valley_threshold_counts_the_points_scikit_learn_finds_unsure(
             metric(at, f"In foggy valleys (under {threshold:.0%})") == f"{expected:,}"
         )
         counts.append(expected)
+        big_map = figure_by_key(at, "fx_map")
         valleys = [
-            t
-            for t in figure_by_key(at, "fx_map")["data"]
-            if t.get("name", "").startswith("foggy valley")
+            shape
+            for shape in big_map["layout"].get("shapes", [])
+            if shape.get("name", "").startswith("foggy valley")
         ]
-        assert [t["name"] for t in valleys] == [
-            f"foggy valley (under {threshold:.0%} sure)"
-        ]
-        assert valleys[0]["contours"]["value"] == pytest.approx(threshold)
-        # Plotly shades a constraint contour where its test FAILS (checked in
-        # Chromium: "<" shaded the sure side), so the shade falls on the cells
-        # under the cut only if the test kept is "at least the cut".
-        assert valleys[0]["contours"]["operation"] == ">="
-        # The shading is where scikit-learn's largest share is under the cut.
-        grid = grid_of(valleys[0])
-        shape = array(valleys[0]["z"]).shape
-        np.testing.assert_allclose(
-            array(valleys[0]["z"]),
-            gm.predict_proba(grid).max(axis=1).reshape(shape),
-            atol=1e-6,
-        )
+        # The shade is a picture of the cells where scikit-learn's largest share
+        # is under the cut, and nowhere else.
+        rgba, cells = background_picture(big_map, "foggy valleys")
+        largest = gm.predict_proba(cells).max(axis=1)
+        under = largest < threshold
+        shaded = rgba[..., 3].ravel() > 0
+        near_cut = np.abs(largest - threshold) < 1e-6
+        assert (shaded == under)[~near_cut].all()
+        # Its edges, dotted lines traced on the server, run where that share
+        # equals the cut: one path, in the legend.
+        assert len(valleys) == int(under.any())
+        for valley in valleys:
+            assert valley["name"] == f"foggy valley (under {threshold:.0%} sure)"
+            assert valley["showlegend"] and valley["line"]["dash"] == "dot"
+            edge = np.array(
+                [
+                    [float(v) for v in point.split(",")]
+                    for piece in valley["path"].split("M")
+                    if piece.strip()
+                    for point in piece.split("L")
+                ]
+            )
+            on_edge = gm.predict_proba(edge).max(axis=1)
+            assert np.abs(on_edge - threshold).max() < 0.05  # up to the grid's step
         subtitle = figure_by_key(at, "fx_confidence")["layout"]["title"]["subtitle"]
         assert subtitle["text"].endswith(f"dotted: under {threshold:.0%} sure")
     assert counts[1] < counts[0] < counts[2] < counts[3]  # 0.35 < 0.6 < 0.75 < 0.95

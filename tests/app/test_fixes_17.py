@@ -87,6 +87,7 @@ def _matrices(line: str) -> list[list[list[str]]]:
 def test_the_sandbox_at_90_degrees_shows_zero_off_diagonals() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
+    at.session_state["cs_show_sandbox"] = True  # the sandbox opens on demand
     at.switch_page(SHAPES).run()
     at.slider(key="cs_tilt").set_value(90).run()
     assert not at.exception

@@ -96,7 +96,8 @@ def test_the_explorer_asks_only_when_switched_on() -> None:
     at = open_page(EXPLORER, "overlapping")
     assert at.toggle(key="check_fx").value is False
     assert not [r for r in at.radio if r.key.startswith("check_")]
-    names = [t.get("name", "") for t in figure_by_key(at, "fx_map")["data"]]
+    at.session_state["fx_show_map"] = True  # the big map opens on demand
+    names = [t.get("name", "") for t in figure_by_key(ok(at.run()), "fx_map")["data"]]
     assert not any(n.startswith("points asked") for n in names)
     at.toggle(key="check_fx").set_value(True).run()
     keys = [r.key for r in ok(at).radio if r.key.startswith("check_")]

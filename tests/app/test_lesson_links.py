@@ -36,9 +36,15 @@ def ok(at: AppTest) -> AppTest:
     return at
 
 
-def link(at: AppTest) -> dict[str, str]:
-    """The URL's query parameters, as a student would copy them."""
-    return {name: str(value) for name, value in at.query_params.items()}
+def link(at: AppTest, *sections: str) -> dict[str, str]:
+    """The URL's query parameters, as a student would copy them.
+
+    ``sections``: the sections the student opened. Each is bound to the URL
+    (``st.expander(..., bind="query-params")``), which the browser writes and
+    AppTest, without one, does not: they are added here as the browser would.
+    """
+    query = {name: str(value) for name, value in at.query_params.items()}
+    return query | {section: "true" for section in sections}
 
 
 def widget(at: AppTest, kind: str, key: str) -> object:
@@ -75,10 +81,12 @@ def test_a_choosing_k_link_reopens_the_same_sweep_and_fit() -> None:
     at.toggle(key="ck_heldout").set_value(True).run()
     at.selectbox(key="ck_pick_type").set_value("diag").run()
     at.selectbox(key="ck_pick_k").set_value(5).run()
+    at.session_state["ck_show_razor"] = True  # Occam's razor opens on demand
+    at.run()
     at.radio(key="ck_razor_type").set_value("full").run()
     ok(at)
     assert link(at)["ck_pick"] == "diag,5"
-    again = open_page(CHOOSING_K, link(at))
+    again = open_page(CHOOSING_K, link(at, "ck_show_razor"))
     controls = {
         "dataset": "selectbox",
         "ck_types": "multiselect",
@@ -108,12 +116,15 @@ def test_an_explorer_link_reopens_every_control() -> None:
     at.toggle(key="fx_dbscan").set_value(True).run()
     at.slider(key="fx_eps").set_value(0.5).run()
     at.slider(key="fx_min_samples").set_value(8).run()
+    for section in ("fx_show_map", "fx_show_hills"):  # they open on demand
+        at.session_state[section] = True
+    at.run()
     at.slider(key="fx_outlier_pct").set_value(5.0).run()
     at.button_group(key="fx_background").set_value("both").run()
     at.button_group(key="fx_hills_view").set_value("contour").run()
     ok(at)
     assert link(at)["fx_background"] == "both"
-    again = open_page(EXPLORER, link(at))
+    again = open_page(EXPLORER, link(at, "fx_show_map", "fx_show_hills"))
     controls = {
         "dataset": "selectbox",
         "n_components": "number_input",
@@ -141,13 +152,16 @@ def test_a_covariance_shapes_link_reopens_every_control() -> None:
     at.selectbox(key="covariance_type").set_value("tied").run()
     at.number_input(key="seed").set_value(1).run()
     at.toggle(key="standardise").set_value(True).run()  # the sidebar's, shared
+    for section in ("cs_show_sandbox", "cs_show_broken"):  # they open on demand
+        at.session_state[section] = True
+    at.run()
     at.slider(key="cs_sigma1").set_value(1.5).run()
     at.slider(key="cs_sigma2").set_value(0.5).run()
     at.slider(key="cs_tilt").set_value(-45).run()
     at.radio(key="cs_broken").set_value("few").run()
     ok(at)
     assert link(at)["cs_tilt"] == "-45"
-    again = open_page(SHAPES, link(at))
+    again = open_page(SHAPES, link(at, "cs_show_sandbox", "cs_show_broken"))
     controls = {
         "dataset": "selectbox",
         "n_components": "number_input",

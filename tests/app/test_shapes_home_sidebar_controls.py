@@ -80,7 +80,7 @@ def xy(t: dict) -> np.ndarray:
 
 @pytest.mark.parametrize("sigma1", [1.5, 3.0])
 def test_sigma1_stretches_the_sandbox_hill_along_its_tilt(sigma1: float) -> None:
-    at = open_page(SHAPES)
+    at = open_page(SHAPES, cs_show_sandbox="true")  # a link that opens the sandbox
     sigma2, tilt = at.slider(key="cs_sigma2").value, at.slider(key="cs_tilt").value
     assert (at.slider(key="cs_sigma1").value, sigma2, tilt) == (2.5, 0.8, 30)
     at.slider(key="cs_sigma1").set_value(sigma1)

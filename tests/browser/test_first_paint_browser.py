@@ -4,12 +4,15 @@ Every page but the stepper (tests/browser/test_em_stepper_browser.py covers it)
 opens at 1440 x 1000 with a chart drawn inside the first screen, no error and no
 "NaN" anywhere; the Fog explorer's backgrounds, sent as one picture each instead
 of a grid of numbers (gmm_app/plotting/raster.py), still show the pale colour of
-a cluster in every corner of the maps. No test here looks at a clock:
+a cluster in every corner of the maps. Below the first screen, sections open on
+demand: the explorer's big map is drawn only once its section is opened, and the
+URL then reopens it. No test here looks at a clock:
 bench/page_load.py measures the times.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from io import BytesIO
 
@@ -83,7 +86,8 @@ def test_the_explorer_backgrounds_show_a_cluster_colour(
     wide_page: Page, app_url: str, key: str
 ) -> None:
     page = wide_page
-    open_page(page, f"{app_url}/Fog_explorer")
+    # The GMM's own labels are in a section the link opens.
+    open_page(page, f"{app_url}/Fog_explorer?fx_show_more_maps=true")
     chart = plotly_chart(page, key)
     # The background is one picture under the traces, not a heatmap.
     image = chart.locator("image")
@@ -101,3 +105,27 @@ def test_the_explorer_backgrounds_show_a_cluster_colour(
     ]
     for pixel in _plot_corners(page, key):
         assert min(np.abs(pixel - tint).max() for tint in tints) <= 8, pixel
+
+
+def test_a_section_opens_on_a_click_and_its_link_reopens_it(
+    wide_page: Page, app_url: str
+) -> None:
+    """The explorer's big map is not drawn until its section is opened; opening it
+    draws the map, puts the section in the URL, and that URL reopens it."""
+    page = wide_page
+    open_page(page, f"{app_url}/Fog_explorer")
+    # The first screen's two small maps: K-Means' islands and how sure the GMM is.
+    expect(page.locator(".js-plotly-plot")).to_have_count(2)
+    expect(plotly_chart(page, "fx_map")).to_have_count(0)
+    summary = page.locator('[data-testid="stExpander"] summary').filter(
+        has_text="Open the big map"
+    )
+    summary.click()
+    chart = plotly_chart(page, "fx_map")
+    chart.scroll_into_view_if_needed()
+    expect(chart).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"[?&]fx_show_map=true"))
+    open_page(page, page.url)
+    expect(plotly_chart(page, "fx_map")).to_have_count(1)
+    expect(plotly_chart(page, "fx_recipe")).to_have_count(0)
+    assert real_errors(page.console_errors) == []  # type: ignore[attr-defined]
