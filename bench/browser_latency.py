@@ -36,9 +36,10 @@ from streamlit_page import LIVE_REVISION, wait_idle  # noqa: E402
 
 from gmm_core import load_preset  # noqa: E402
 
-# The map is a live chart (gmm_app.shell.live_chart): a Plotly chart in its own frame
-# that carries the revision of the figure it has drawn in ``data-revision``.
-MAP_REVISION = f"({LIVE_REVISION})(document.querySelector('.st-key-em_map iframe'))"
+# The map is a live chart (gmm_app.shell.live_chart): a Plotly chart (in the page; in
+# a checkout from before that, in its own frame) that carries the revision of the
+# figure it has drawn in ``data-revision``.
+MAP_REVISION = f"({LIVE_REVISION})(document.querySelector('.st-key-em_map'))"
 REMEMBER_MAP = """() => {
     window.__fogmapOld = REVISION;
     window.__fogmapClick = null;
@@ -48,8 +49,8 @@ REMEMBER_MAP = """() => {
         {capture: true, once: true});
 }""".replace("REVISION", MAP_REVISION)
 CHART_UPDATED = """() => {
-    const frame = document.querySelector('.st-key-em_map iframe');
-    const box = frame && frame.closest('[data-testid="stElementContainer"]');
+    const chart = document.querySelector('.st-key-em_map');
+    const box = chart && chart.closest('[data-testid="stElementContainer"]');
     const revision = REVISION;
     const done = revision !== undefined && revision !== window.__fogmapOld
         && box !== null && box.getAttribute('data-stale') !== 'true';

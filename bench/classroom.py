@@ -261,11 +261,11 @@ class Session:
                     elif what == "exception":
                         e = element.exception
                         run.exceptions.append(f"{e.type}: {e.message}")
-                    elif what == "component_instance" and (
-                        element.component_instance.id.endswith("-em_map")
-                    ):  # the map is a live chart: its figure is an argument
-                        args = json.loads(element.component_instance.json_args)
-                        run.map_spec = args["figure"]
+                    elif what == "bidi_component" and (
+                        element.bidi_component.id.endswith("-em_map")
+                    ):  # the map is a live chart: its figure is in its data
+                        data = json.loads(element.bidi_component.json)
+                        run.map_spec = data["figure"]
                 elif kind == "script_finished" and fwd.script_finished in DONE:
                     run.status = fwd.script_finished
                     break

@@ -72,7 +72,7 @@ from conftest import (  # noqa: E402  (tests/browser/conftest.py)
 )
 from playwright.sync_api import Browser, Page, WebSocket, sync_playwright  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
-from streamlit_page import LIVE_REVISION  # noqa: E402
+from streamlit_page import LIVE_CHART, LIVE_CHART_BOXES, LIVE_REVISION  # noqa: E402
 
 from gmm_app.cli import loopback_command, loopback_options  # noqa: E402
 
@@ -86,10 +86,12 @@ PAGES = (
     ("Choosing K", "Choosing_K"),
 )
 # Charts drawn: Streamlit's own Plotly charts, and Fogmap's live charts
-# (gmm_app.shell.live_chart: an iframe whose chart carries data-revision once drawn).
-CHARTS_DRAWN = f"""() => document.querySelectorAll('.js-plotly-plot').length
-    + [...document.querySelectorAll('iframe')].filter(
-        (frame) => ({LIVE_REVISION})(frame) !== undefined).length"""
+# (gmm_app.shell.live_chart: a chart in the page, or in a checkout from before that
+# an iframe, that carries data-revision once drawn).
+CHARTS_DRAWN = f"""() => document.querySelectorAll(
+        '.js-plotly-plot:not({LIVE_CHART})').length
+    + ({LIVE_CHART_BOXES})().filter(
+        (el) => ({LIVE_REVISION})(el) !== undefined).length"""
 IDLE_WITH_CHART = f"""() => document.querySelector(
     '[data-testid="stApp"][data-test-script-state="notRunning"]') !== null
     && ({CHARTS_DRAWN})() > 0"""
@@ -120,10 +122,11 @@ FIRST_CHART_CLOCK = f"""() => {{
         return r.width > 0 && r.height > 0 && r.top < window.innerHeight
             && r.bottom > 0;
     }};
-    const drawn = () => [...document.querySelectorAll('.js-plotly-plot')].some(
+    const drawn = () => [...document.querySelectorAll(
+            '.js-plotly-plot:not({LIVE_CHART})')].some(
             (gd) => gd._fullLayout && gd.querySelector('.main-svg') && inView(gd))
-        || [...document.querySelectorAll('iframe')].some(
-            (frame) => ({LIVE_REVISION})(frame) !== undefined && inView(frame));
+        || ({LIVE_CHART_BOXES})().some(
+            (el) => ({LIVE_REVISION})(el) !== undefined && inView(el));
     const tick = () => {{
         if (drawn()) window.__fogmapFirstChart = performance.now();
         else requestAnimationFrame(tick);
@@ -187,6 +190,9 @@ class Payload:
             self.plotly_charts += 1
         elif element.WhichOneof("type") == "component_instance":  # a live chart
             self.plotly_bytes += len(element.component_instance.json_args.encode())
+            self.plotly_charts += 1
+        elif element.WhichOneof("type") == "bidi_component":  # a live chart, now
+            self.plotly_bytes += len(element.bidi_component.json.encode())
             self.plotly_charts += 1
 
 

@@ -34,10 +34,13 @@ from conftest import (  # noqa: E402  (tests/browser/conftest.py)
 )
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from streamlit_page import wait_idle  # noqa: E402
+from streamlit_page import LIVE_CHART_IN, wait_idle  # noqa: E402
 
 TICK = 0.35  # seconds: gmm_app.stepper.controls._SPEEDS["fast"]
-# Both logs use one clock for the page and the map's frame (epoch milliseconds).
+# The map's live chart (gmm_app.shell.live_chart): in the page, or in its own frame
+# in a checkout from before live charts were drawn in the page.
+MAP_CHART = f"""() => ({LIVE_CHART_IN})(document.querySelector('.st-key-em_map'))"""
+# Both logs use one clock for the page and the map (epoch milliseconds).
 RECORD_URL = """() => {
     window.__urlSteps = [];
     const note = () => {
@@ -53,18 +56,16 @@ RECORD_URL = """() => {
     note();
 }"""
 RECORD_MAP = """() => {
-    // Follows the map's frame even if Streamlit replaces it (counted in __frames).
+    // Follows the map's chart even if Streamlit replaces it (counted in __frames).
     window.__drawn = [];
     window.__frames = 0;
     let watched = null;
     const watch = () => {
-        const frame = document.querySelector('.st-key-em_map iframe');
-        const doc = frame && frame.contentDocument;
-        const chart = doc && doc.querySelector('#chart');
+        const chart = (MAP_CHART)();
         if (!chart || chart === watched) return;
         watched = chart;
         window.__frames += 1;
-        const win = frame.contentWindow;
+        const win = chart.ownerDocument.defaultView;
         const now = () => win.performance.timeOrigin + win.performance.now();
         const note = () => {
             const tag = chart.dataset.tag;
@@ -79,14 +80,12 @@ RECORD_MAP = """() => {
     };
     watch();
     setInterval(watch, 50);
-}"""
+}""".replace("MAP_CHART", MAP_CHART)
 
 MAP_TAGGED = """() => {
-    const frame = document.querySelector('.st-key-em_map iframe');
-    const doc = frame && frame.contentDocument;
-    const chart = doc && doc.querySelector('#chart');
+    const chart = (MAP_CHART)();
     return Boolean(chart && chart.dataset.tag);
-}"""
+}""".replace("MAP_CHART", MAP_CHART)
 
 
 def pause(page: Page) -> None:
@@ -129,7 +128,7 @@ def play(page: Page, base: str, points: int, seconds: float) -> tuple[list, list
     page.wait_for_timeout(1500)  # the last map drawn
     frames = page.evaluate("window.__frames")
     if frames != 1:
-        print(f"(the map's frame was replaced {frames - 1} times while playing)")
+        print(f"(the map's chart was replaced {frames - 1} times while playing)")
     return page.evaluate("window.__urlSteps"), page.evaluate("window.__drawn")
 
 

@@ -4,20 +4,30 @@
 its figure, so each new figure makes the browser throw the old chart away and
 build a new one (``Plotly.newPlot`` and a new WebGL context). On the EM stepper's
 map, which changes on every click, that rebuild was most of a click's time. This
-custom component (Streamlit's components API, version 1) keeps one Plotly chart
-on the page, keyed by ``key``, and hands every new figure to ``Plotly.react``,
-which updates the chart in place and keeps the student's zoom (the figures carry
-a fixed ``uirevision``).
+custom component keeps one Plotly chart on the page, keyed by ``key``, and hands
+every new figure to ``Plotly.react``, which updates the chart in place and keeps
+the student's zoom (the figures carry a fixed ``uirevision``).
 
-Its frontend is one HTML file (``frontend/live_chart.html``) and the plotly.js
-that the ``plotly`` package ships (``plotly.offline.get_plotlyjs``); both are put
-in a temporary folder that Streamlit serves, once per process.
+It is a custom component of Streamlit's version 2 (``st.components.v2``): no
+iframe, its JavaScript runs in the page, so one plotly.js (4.7 MB) serves every
+live chart of a browser tab, and all of them draw as soon as it has run (as a
+component of version 1, each chart was an iframe that ran plotly.js again in its
+own realm, one after the other on the page's main thread).
+Its frontend, ``frontend/live_chart.js``, and the plotly.js that the ``plotly``
+package ships (``plotly.offline.get_plotlyjs``) are put in a temporary folder once
+per process; Streamlit serves that folder as a version-1 component's files
+(``/component/<name>/``, under ``server.baseUrlPath`` too). Version 2 itself serves
+files only from an installed package's ``asset_dir``, and sends inline JavaScript
+inside every element's message, so what it is given inline is only a few lines
+that import ``live_chart.js`` from that folder, once per tab; that module adds
+plotly.js to the page as one ``<script>``, once.
 """
 
 from __future__ import annotations
 
 import atexit
 import functools
+import json
 import math
 import shutil
 import tempfile
@@ -26,18 +36,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, overload
 
+import plotly
 import plotly.graph_objects as go
 import streamlit as st
 import streamlit.components.v1 as components
+import streamlit.components.v2 as components_v2
 from _plotly_utils.utils import convert_to_base64
 from plotly.io.json import to_json_plotly
-from plotly.offline import get_plotlyjs
+from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
 from gmm_app.plotting.builder import scaled_figure, scaled_layout
 from gmm_app.plotting.events import as_int, customdata_rows
 from gmm_app.shell.present import chart_config, chart_scale
 
-FRONTEND = Path(__file__).parent / "frontend" / "live_chart.html"
+FRONTEND = Path(__file__).parent / "frontend" / "live_chart.js"
 # Plotly's config for every live chart: the toolbar shows while the mouse is over
 # the chart (its figures keep the toolbar's corner free of the legend, see
 # gmm_app.plotting.builder.finish_figure) and keeps its download-PNG button.
@@ -159,14 +171,59 @@ def _look_layout() -> dict:
     return layout
 
 
+# The inline part of the component: sent with every live chart's element, so it only
+# imports the real frontend (live_chart.js, served beside plotly.js), once per tab:
+# Streamlit evaluates this module once, and every chart's mount waits on `ready`.
+_LOADER = """const ready = import(new URL("%s", document.baseURI).href);
+export default function (component) {
+  return ready.then((chart) => chart.mount(component));
+}
+"""
+
+
 @functools.cache
-def _component() -> Any:
-    """Declare the component once per process, serving it from a temp folder."""
+def _assets() -> str:
+    """Serve the frontend and plotly.js from a temp folder; their URL, page-relative.
+
+    Declared once per process as a version-1 component that is never drawn: its
+    folder is what Streamlit serves at ``component/<its name>/``. The URL is
+    relative, resolved against the page's own address in the browser, as
+    Streamlit's own ``index.html`` loads ``./static/``: it holds under
+    ``server.baseUrlPath`` and behind a proxy that adds a path.
+    """
     folder = Path(tempfile.mkdtemp(prefix="fogmap-live-chart-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    shutil.copyfile(FRONTEND, folder / "index.html")
+    script = FRONTEND.read_bytes()
+    (folder / FRONTEND.name).write_bytes(script)
     (folder / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
-    return components.declare_component("live_chart", path=str(folder))
+    served = components.declare_component("live_chart", path=str(folder))
+    base = served.url or f"component/{served.name}/"  # url: customComponentBaseUrlPath
+    # The versions in the address (live_chart.js passes it on to plotly.min.js): a
+    # browser never runs an older frontend or plotly.js from its cache; and the
+    # frontend knows which plotly.js it ships (it may use Streamlit's own instead).
+    version = f"{zlib.crc32(script):08x}-{plotly.__version__}"
+    query = f"v={version}&plotly={get_plotlyjs_version()}"
+    return f"{base.rstrip('/')}/{FRONTEND.name}?{query}"
+
+
+@functools.cache
+def _component() -> Any:
+    """The live chart's component (``st.components.v2``), registered once."""
+    return components_v2.component(
+        "fogmap.live_chart",
+        # The chart's element, there before the JavaScript has run (tests and
+        # benches find every live chart on a page by it).
+        html='<div class="fogmap-live-chart"></div>',
+        js=_LOADER % _assets(),
+        # Plotly adds its own style rules to the page's <head>: a shadow root would
+        # keep them from the chart (its toolbar, its hover labels).
+        isolate_styles=False,
+    )
+
+
+def _no_callback() -> None:
+    """Streamlit reports a trigger value (the click) only to a component given a
+    callback for it; the click is read from the component's result instead."""
 
 
 @dataclass(frozen=True)
@@ -244,26 +301,35 @@ def _draw(
         spec = scaled_figure(spec, scale)
         template = {**STREAMLIT_LOOK, "layout": scaled_layout(_look_layout(), scale)}
     figure = to_json_plotly(spec)
-    value = _component()(
-        figure=figure,
-        template=template,
-        clickable=clickable,
-        anywhere=anywhere,
+    args = {
+        "key": key,
+        "height": spec["layout"].get("height"),
+        "template": template,
+        "clickable": clickable,
+        "anywhere": anywhere,
         # Shown as the chart's data-revision once drawn: tests and benches wait on it.
-        revision=zlib.crc32(figure.encode()),
-        config=chart_config(key, {**CHART_CONFIG, **(config or {})}),
-        glide_ms=glide_ms,
-        tag=tag,
-        after=list(after),
-        key=key,
-        default=None,
-    )
+        "revision": zlib.crc32(figure.encode()),
+        "config": chart_config(key, {**CHART_CONFIG, **(config or {})}),
+        "glide_ms": glide_ms,
+        "tag": tag,
+        "after": list(after),
+    }
+    # Sent as bytes: the arguments' JSON, a newline, the figure's JSON. As a dict,
+    # Streamlit would escape the figure's JSON into a JSON string and, for the
+    # element's identity, dump it again sorted and hash that (about 4 ms for the
+    # map on 2,000 points); bytes are only hashed.
+    data = json.dumps(args).encode() + b"\n" + figure.encode()
+    # The click is a trigger value: it is there on the rerun the click caused only.
+    value = _component()(key=key, data=data, on_click_change=_no_callback).click
     if not isinstance(value, dict):
         return None
     seen = _SEEN + key
     stamp = value.get("click", repr(value))  # the frontend stamps every click
+    # A trigger value lasts one rerun, so a click is normally seen once; the stamp
+    # makes sure of it should Streamlit ever hand the same click to two reruns
+    # (a fragment's and the whole page's): it is applied once, never twice.
     if st.session_state.get(seen) == stamp:
-        return None  # an old click, still the component's value
+        return None  # a click already applied
     st.session_state[seen] = stamp
     return value
 
@@ -330,8 +396,11 @@ def live_chart(
         shows it as ``data-tag`` once drawn, beside ``data-revision``.
     after : tuple of str
         Keys of live charts that should paint first (the chart a student looks
-        at first): on a fresh page this chart runs plotly.js and draws only once
-        one of them has drawn (at most 4 s later; at once if none is on the page).
+        at first): on a fresh page this chart draws its first figure only once
+        one of them has drawn (at most 4 s later; at once if none is on the
+        page). plotly.js itself is loaded once per tab, by whichever chart comes
+        first; what waits is this chart's first draw (0.1-0.3 s of the page's
+        main thread each), so the map is on screen before the side charts.
     glide_ms : int
         How long the hills glide to their new places (0: they jump).
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import math
 import warnings
@@ -11,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
 from gmm_core import GMMParams, initialize
@@ -18,22 +20,62 @@ from gmm_core import GMMParams, initialize
 ROOT = Path(__file__).resolve().parents[2]
 
 
-LIVE_CHART = "gmm_app.shell.live_chart.live_chart"
+LIVE_CHART = "fogmap.live_chart"
+_CLICKS = itertools.count()
+
+
+def live_charts(at: AppTest) -> list[tuple[str, dict]]:
+    """Every live chart (``gmm_app.shell.live_chart``) as (key, its data).
+
+    A live chart is a custom component of Streamlit's version 2; AppTest shows it
+    as an unknown element of type ``bidi_component`` whose ``bytes`` are the data
+    the browser receives: its arguments' JSON (template, config...), a newline and
+    the figure's JSON, here under ``"figure"`` as text.
+    """
+    charts = []
+    for el in at.get("bidi_component"):
+        if el.proto.component_name == LIVE_CHART:
+            head, figure = el.proto.bytes.decode().split("\n", 1)
+            charts.append(
+                (el.proto.id.rsplit("-", 1)[-1], json.loads(head) | {"figure": figure})
+            )
+    return charts
+
+
+def click_live_chart(at: AppTest, key: str, value: dict) -> AppTest:
+    """Click the live chart ``key`` as its frontend reports it, then rerun.
+
+    ``value`` is what the chart sends for a click (``{"row": 17}``, or with
+    ``anywhere`` ``{"x": .., "y": ..}``), with the ``"click"`` stamp that tells this
+    click from earlier ones (a new one when ``value`` has none). The browser sends
+    it as the component's trigger value "click"; AppTest has no API for a custom
+    component's trigger, so this sends the widget state the browser would (the
+    trigger widget's id is Streamlit's own, ``bidi_component.main._make_trigger_id``).
+    """
+    found = [
+        el
+        for el in at.get("bidi_component")
+        if el.proto.component_name == LIVE_CHART
+        and el.proto.id.rsplit("-", 1)[-1] == key
+    ]
+    assert len(found) == 1, f"{len(found)} live charts with key {key!r}"
+    states = at._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = _make_trigger_id(found[0].proto.id, "events")
+    value = {"click": f"apptest {next(_CLICKS)}", **value}
+    trigger.json_trigger_value = json.dumps([{"event": "click", "value": value}])
+    return at._run(states)
 
 
 def _charts(at: AppTest) -> list[tuple[str, dict]]:
     """Every Plotly chart as (key, figure JSON): ``st.plotly_chart``s, then live
-    charts (``gmm_app.shell.live_chart``, a custom component whose argument is its
-    figure).
+    charts (``gmm_app.shell.live_chart``).
     """
     charts = [
         (el.proto.id.rsplit("-", 1)[-1], json.loads(el.proto.spec))
         for el in at.get("plotly_chart")
     ]
-    for el in at.get("component_instance"):
-        if el.proto.component_name == LIVE_CHART:
-            args = json.loads(el.proto.json_args)
-            charts.append((el.proto.id.rsplit("-", 1)[-1], json.loads(args["figure"])))
+    charts += [(key, json.loads(data["figure"])) for key, data in live_charts(at)]
     return charts
 
 

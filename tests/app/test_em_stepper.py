@@ -17,6 +17,7 @@ from apptest_helpers import (
     assert_finite_figure,
     chart_keys,
     click,
+    click_live_chart,
     decoded,
     figure_by_key,
     latex_lines,
@@ -321,8 +322,7 @@ def test_m_step_equation_shows_the_cores_weights_and_counts(
 
 def map_click(at: AppTest, row: int, click_id: str) -> None:
     """A click on a point of the map, as the live chart reports it."""
-    at.session_state["em_map"] = {"row": row, "click": click_id}
-    at.run()
+    click_live_chart(at, "em_map", {"row": row, "click": click_id})
 
 
 def test_a_click_on_the_map_shows_that_point_once(at: AppTest) -> None:
@@ -685,10 +685,9 @@ def test_the_restart_note_is_said_once_and_not_for_placed_hills() -> None:
     assert notes() == []
     at.selectbox(key="em_init").set_value("given").run()
     for k, row in enumerate([17, 120]):
-        at.session_state[f"em_place_{k}"] = {
-            "selection": {"points": [{"customdata": [row]}]}
-        }
-        at.run()
+        click_live_chart(
+            at, f"em_place_{k}", {"selection": {"points": [{"customdata": [row]}]}}
+        )
         assert not at.exception
         assert notes() == []
     assert narration(at).startswith("**The guess.** 2 hills placed where you clicked")

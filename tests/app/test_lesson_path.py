@@ -57,7 +57,7 @@ def widget_labels(at: AppTest) -> set[str]:
 
 def chart_ids(at: AppTest) -> list[str]:
     ids = [el.proto.id for el in at.get("plotly_chart")]
-    return ids + [el.proto.id for el in at.get("component_instance")]
+    return ids + [el.proto.id for el in at.get("bidi_component")]  # live charts
 
 
 def assert_on_step(at: AppTest, step: int) -> None:

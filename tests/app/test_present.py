@@ -13,11 +13,11 @@ import json
 import plotly.graph_objects as go
 import pytest
 from apptest_helpers import (
-    LIVE_CHART,
     ROOT,
     STEPPER,
     click,
     figure_by_key,
+    live_charts,
     open_stepper,
 )
 from streamlit.testing.v1 import AppTest
@@ -31,12 +31,7 @@ from gmm_core import initialize, load_preset
 
 def live_chart_args(at: AppTest, key: str) -> dict:
     """The arguments the live chart ``key`` was drawn with (figure, config...)."""
-    found = [
-        json.loads(el.proto.json_args)
-        for el in at.get("component_instance")
-        if el.proto.component_name == LIVE_CHART
-        and el.proto.id.rsplit("-", 1)[-1] == key
-    ]
+    found = [data for name, data in live_charts(at) if name == key]
     assert len(found) == 1, f"{len(found)} live charts with key {key!r}"
     return found[0]
 

@@ -24,6 +24,7 @@ from apptest_helpers import (
     POSITION,
     chart_keys,
     click,
+    click_live_chart,
     decoded,
     figure_by_key,
     narration,
@@ -269,10 +270,9 @@ def test_the_restart_gallery_shows_each_seed_best_first() -> None:
 
 def place_on_map(at: AppTest, k: int, row: int) -> None:
     """A click on point ``row`` of the placing map for hill ``k``."""
-    at.session_state[f"em_place_{k}"] = {
-        "selection": {"points": [{"customdata": [row]}]}
-    }
-    at.run()
+    click_live_chart(
+        at, f"em_place_{k}", {"selection": {"points": [{"customdata": [row]}]}}
+    )
     assert not at.exception
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from apptest_helpers import (
     POSITION,
     click,
+    click_live_chart,
     decoded,
     figure_by_key,
     narration,
@@ -93,8 +94,7 @@ def test_a_link_keeps_the_hill_tops_placed_by_hand() -> None:
     # One hill on a point, two on empty space (where the student clicked).
     clicks = [{"row": 17}, {"x": 0.5, "y": 0.25}, {"x": -3.14159, "y": 6.02}]
     for k, where in enumerate(clicks):
-        at.session_state[f"em_place_{k}"] = {**where, "click": f"click {k}"}
-        at.run()
+        click_live_chart(at, f"em_place_{k}", {**where, "click": f"click {k}"})
         assert not at.exception
     # Kept to a thousandth of each feature's range (a link carries a few digits).
     digits = [3 - int(np.floor(np.log10(np.ptp(x)))) for x in X.T]

@@ -29,6 +29,7 @@ from sklearn.metrics import adjusted_rand_score
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from gmm_app.explorer.map_panels import SECTION as MAP_SECTION
 from gmm_app.words import md_escape
 from gmm_core import read_table, with_labels
 from gmm_core.tabular import MAX_BYTES
@@ -305,6 +306,10 @@ def deferred_downloads(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
 
 
 def exported(at: AppTest, downloads: dict) -> pd.DataFrame:
+    """The export's table as a student gets it: open the big map, download."""
+    at.session_state[MAP_SECTION] = True
+    at.run()
+    assert not at.exception, exceptions(at)
     buttons = [b for b in at.get("download_button") if b.proto.id.endswith("fx_export")]
     assert buttons, "the Fog explorer has no download button with key fx_export"
     data = downloads["fx_export"]()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Frame, Locator, Page
+from playwright.sync_api import Locator, Page
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -152,8 +152,9 @@ def set_number(page: Page, key: str, value: int) -> None:
     wait_idle(page)
 
 
-# Charts drawn by gmm_app.shell.live_chart: a Plotly chart in its own frame, updated in
-# place from step to step.
+# Charts drawn by gmm_app.shell.live_chart: a Plotly chart updated in place from step
+# to step, drawn in the page itself (a custom component of Streamlit's version 2) as
+# a ``.fogmap-live-chart`` element inside the element of its key.
 LIVE_CHARTS = (
     "em_loop",
     "em_map",
@@ -163,21 +164,47 @@ LIVE_CHARTS = (
     "em_heatmap",
     "em_kmeans_map",
 )
+LIVE_CHART = ".fogmap-live-chart"
 
 
 def chart_area(page: Page, chart_key: str) -> Locator:
-    """Where the chart with this key is drawn: its element, or a live chart's frame."""
-    if chart_key in LIVE_CHARTS:
-        return page.frame_locator(f".st-key-{chart_key} iframe").locator("body")
+    """Where the chart with this key is drawn: its element on the page."""
     return page.locator(f".st-key-{chart_key}")
 
 
-def live_frame(page: Page, chart_key: str) -> Frame:
-    """The frame of the live chart with this key (to run JavaScript in it)."""
-    handle = page.locator(f".st-key-{chart_key} iframe").element_handle()
-    frame = handle.content_frame()
-    assert frame is not None
-    return frame
+class LiveChart:
+    """The live chart with this key, to run JavaScript on (it was a frame once).
+
+    ``evaluate`` and ``wait_for_function`` call ``js`` with the chart's element
+    (Plotly's graph div: ``_fullLayout``, ``data-revision`` once drawn) and ``arg``.
+    """
+
+    def __init__(self, page: Page, chart_key: str) -> None:
+        self.page = page
+        self.element = page.locator(f".st-key-{chart_key} {LIVE_CHART}")
+
+    def evaluate(self, js: str, arg: object = None) -> object:
+        """``js(chart, arg)``'s value."""
+        return self.element.evaluate(js, arg)
+
+    def wait_for_function(
+        self, js: str, arg: object = None, timeout: float = 30_000
+    ) -> None:
+        """Wait until ``js(chart, arg)`` is truthy."""
+        self.page.wait_for_function(
+            f"([chart, arg]) => ({js})(chart, arg)",
+            arg=[self.element.element_handle(), arg],
+            timeout=timeout,
+        )
+
+    def locator(self, selector: str) -> Locator:
+        """Elements inside the chart (``.nsewdrag``, ``.modebar``...)."""
+        return self.element.locator(selector)
+
+
+def live_chart(page: Page, chart_key: str) -> LiveChart:
+    """The live chart with this key (to run JavaScript on it)."""
+    return LiveChart(page, chart_key)
 
 
 def plotly_chart(page: Page, chart_key: str) -> Locator:
@@ -185,18 +212,34 @@ def plotly_chart(page: Page, chart_key: str) -> Locator:
     return chart_area(page, chart_key).locator(".js-plotly-plot")
 
 
-# JavaScript: the revision of the figure a live chart's frame has drawn, or
-# undefined before its first figure (gmm_app/frontend/live_chart.html sets it).
-LIVE_REVISION = """(frame) => {
-    const doc = frame && frame.contentDocument;
-    const chart = doc && doc.querySelector('#chart');
+# JavaScript: the live chart's element in ``el`` (the element of its key, the chart
+# itself, or, in a checkout from before the live chart was drawn in the page, its
+# iframe: bench/page_load.py --before measures both), or null.
+LIVE_CHART_IN = f"""(el) => {{
+    if (!el) return null;
+    if (el.matches('{LIVE_CHART}')) return el;
+    const frame = el.tagName === 'IFRAME' ? el : el.querySelector('iframe');
+    if (frame) {{
+        const doc = frame.contentDocument;
+        return doc ? doc.querySelector('#chart') : null;
+    }}
+    return el.querySelector('{LIVE_CHART}');
+}}"""
+# JavaScript: the revision of the figure the live chart in ``el`` has drawn, or
+# undefined before its first figure (gmm_app/shell/frontend/live_chart.js sets it).
+LIVE_REVISION = f"""(el) => {{
+    const chart = ({LIVE_CHART_IN})(el);
     return chart && chart.dataset.revision ? chart.dataset.revision : undefined;
-}"""
+}}"""
+# JavaScript: every live chart on the page, as the element that shows it (the chart,
+# or its iframe), drawn or not.
+LIVE_CHART_BOXES = f"""() => [...document.querySelectorAll(
+    '{LIVE_CHART}, iframe[src*="live_chart"]')]"""
 _A_CHART_DRAWN = f"""() => {{
     const shown = (el) => el.offsetWidth > 0 && el.offsetHeight > 0;
     if ([...document.querySelectorAll('.js-plotly-plot')].some(shown)) return true;
-    return [...document.querySelectorAll('iframe')].some(
-        (frame) => ({LIVE_REVISION})(frame) !== undefined && shown(frame));
+    return ({LIVE_CHART_BOXES})().some(
+        (el) => ({LIVE_REVISION})(el) !== undefined && shown(el));
 }}"""
 
 
@@ -205,9 +248,8 @@ def expect_a_chart(page: Page, timeout: float = 30_000) -> None:
     page.wait_for_function(_A_CHART_DRAWN, timeout=timeout)
 
 
-_LIVE_CHARTS_DRAWN = f"""() => [...document.querySelectorAll(
-    'iframe[src*="live_chart"]')].every(
-        (frame) => ({LIVE_REVISION})(frame) !== undefined)"""
+_LIVE_CHARTS_DRAWN = f"""() => ({LIVE_CHART_BOXES})().every(
+    (el) => ({LIVE_REVISION})(el) !== undefined)"""
 
 
 def wait_live_charts(page: Page, timeout: float = 30_000) -> None:

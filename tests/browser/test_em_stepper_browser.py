@@ -16,7 +16,7 @@ from streamlit_page import (
     flip_toggle,
     hover_marker,
     hovered_point,
-    live_frame,
+    live_chart,
     narration,
     open_page,
     plotly_chart,
@@ -109,14 +109,13 @@ def test_a_step_redraws_the_map_in_place_and_keeps_the_zoom(
     open_page(page, f"{app_url}{STEPPER}")
     click_button(page, "em_next")
     expect_map_to_show(page, "hill A")
-    frame = live_frame(page, "em_map")
-    read = """() => {
-        const chart = document.querySelector('.js-plotly-plot');
+    live = live_chart(page, "em_map")
+    read = """(chart) => {
         return {kept: chart.__fogmapKept === true,
                 zoom: chart._fullLayout.xaxis.range.slice(),
                 revision: chart.dataset.revision};
     }"""
-    whole = frame.evaluate(read)["zoom"]
+    whole = live.evaluate(read)["zoom"]
     # The student zooms in by dragging a box on the map.
     area = plotly_chart(page, "em_map").locator(".nsewdrag").first
     area.scroll_into_view_if_needed()
@@ -128,22 +127,16 @@ def test_a_step_redraws_the_map_in_place_and_keeps_the_zoom(
         box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6, steps=8
     )
     page.mouse.up()
-    frame.wait_for_function(
-        "() => document.querySelector('.js-plotly-plot').layout.xaxis.autorange"
-        " === false"
-    )
-    frame.evaluate(
-        "() => { document.querySelector('.js-plotly-plot').__fogmapKept = true; }"
-    )
-    zoomed = frame.evaluate(read)
+    live.wait_for_function("(chart) => chart.layout.xaxis.autorange === false")
+    live.evaluate("(chart) => { chart.__fogmapKept = true; }")
+    zoomed = live.evaluate(read)
 
     click_button(page, "em_next")
     expect(narration(page)).to_contain_text("M-step 1")
-    frame.wait_for_function(
-        f"() => document.querySelector('.js-plotly-plot').dataset.revision"
-        f" !== '{zoomed['revision']}'"
+    live.wait_for_function(
+        "(chart, before) => chart.dataset.revision !== before", zoomed["revision"]
     )
-    after = frame.evaluate(read)
+    after = live.evaluate(read)
     assert after["kept"], "the map was rebuilt instead of updated"
     # The zoom stays: the same window, up to the small shift the map's equal axis
     # scales make when the legend's percentages change width; not the whole map.
@@ -276,14 +269,12 @@ _RECORD_PLAY = """() => {
         history[name] = (...args) => { const r = original(...args); note(); return r; };
     }
     let watched = null;
-    const watch = () => {  // the map's frame, even if Streamlit replaces it
-        const frame = document.querySelector('.st-key-em_map iframe');
-        const doc = frame && frame.contentDocument;
-        const chart = doc && doc.querySelector('#chart');
+    const watch = () => {  // the map's chart, even if Streamlit replaces it
+        const chart = document.querySelector('.st-key-em_map .fogmap-live-chart');
         if (!chart || chart === watched) return;
         watched = chart;
         const note = () => window.__drawnSteps.push(Number(chart.dataset.tag));
-        new frame.contentWindow.MutationObserver(note).observe(
+        new MutationObserver(note).observe(
             chart, {attributes: true, attributeFilter: ['data-tag']});
         note();
     };

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page
 from streamlit_page import (
     click_button,
-    live_frame,
+    live_chart,
     narration,
     open_page,
     wait_idle,
@@ -76,13 +76,12 @@ def test_every_page_fits_a_phone(app_url: str, fresh: object, tmp_path: Path) ->
 
 def _loop_words_fit_their_boxes(page: Page) -> None:
     """Every word of the surveyor's loop inside its box (the loop is on screen)."""
-    frame = live_frame(page, "em_loop")
-    overflow = frame.evaluate(
-        """() => {
-        const boxes = [...document.querySelectorAll('.shapelayer path')]
+    overflow = live_chart(page, "em_loop").evaluate(
+        """(chart) => {
+        const boxes = [...chart.querySelectorAll('.shapelayer path')]
             .filter((p) => !(p.getAttribute('d') || '').includes('C'))  // not the curve
             .map((p) => p.getBoundingClientRect());
-        const words = [...document.querySelectorAll('.annotation-text')]
+        const words = [...chart.querySelectorAll('.annotation-text')]
             .map((t) => t.getBoundingClientRect())
             .filter((b) => b.width > 0);
         const inside = (w, b) => w.left >= b.left - 1 && w.right <= b.right + 1
@@ -124,8 +123,8 @@ def test_presenter_mode_is_large_and_keeps_the_controls_on_screen(
     assert not page.locator(".st-key-n_components").is_visible()
     assert page.evaluate(_PLACE, ".st-key-em_next")["bottom"] <= height
     # The charts' fonts grew with the text.
-    tick = live_frame(page, "em_map").evaluate(
-        "() => parseFloat(document.querySelector('.xtick text').style.fontSize)"
+    tick = live_chart(page, "em_map").evaluate(
+        "(chart) => parseFloat(chart.querySelector('.xtick text').style.fontSize)"
     )
     assert tick >= 1.4 * 12 - 0.01
 
@@ -135,10 +134,9 @@ def _hill_tops_seen(page: Page) -> list[list[float]]:
     drawn after the M-step's figure arrived."""
     click_button(page, "em_next")
     wait_live_charts(page)
-    frame = live_frame(page, "em_map")
-    frame.evaluate(
-        """() => {
-        const chart = document.getElementById('chart');
+    live = live_chart(page, "em_map")
+    live.evaluate(
+        """(chart) => {
         window.seen = [];
         const record = () => {
             const tops = chart.data.find((t) => t.name === 'hill tops (means)');
@@ -148,13 +146,13 @@ def _hill_tops_seen(page: Page) -> list[list[float]]:
         chart.on('plotly_afterplot', record);
     }"""
     )
-    before = frame.evaluate("() => document.getElementById('chart').dataset.revision")
+    before = live.evaluate("(chart) => chart.dataset.revision")
     click_button(page, "em_next")
-    frame.wait_for_function(
-        f"() => document.getElementById('chart').dataset.revision !== '{before}'"
+    live.wait_for_function(
+        "(chart, before) => chart.dataset.revision !== before", before
     )
     page.wait_for_timeout(700)  # longer than a glide
-    return frame.evaluate("() => window.seen")
+    return page.evaluate("() => window.seen")
 
 
 def test_the_hills_glide_between_half_steps(app_url: str, fresh: object) -> None:
@@ -185,9 +183,7 @@ def test_no_glide_when_the_browser_asks_for_reduced_motion(
     wait_live_charts(page)
     seen = _hill_tops_seen(page)
     assert len({tuple(xs) for xs in seen}) == 1, seen  # straight to the new place
-    motion = live_frame(page, "em_map").evaluate(
-        "() => document.getElementById('chart').dataset.motion"
-    )
+    motion = live_chart(page, "em_map").evaluate("(chart) => chart.dataset.motion")
     assert motion == "none"
 
 
@@ -198,7 +194,7 @@ def test_a_charts_png_is_named_after_the_page_and_the_chart(
     open_page(page, f"{app_url}/EM_stepper")
     wait_live_charts(page)
     wait_idle(page)
-    chart = page.frame_locator(".st-key-em_map iframe")
+    chart = live_chart(page, "em_map")
     chart.locator(".plot-container").hover()
     with page.expect_download() as download:
         chart.locator('.modebar-btn[data-title="Download plot as a PNG"]').click()

@@ -18,7 +18,7 @@ from streamlit_page import (
     STEPPER,
     choose,
     click_button,
-    live_frame,
+    live_chart,
     narration,
     open_page,
     real_errors,
@@ -32,17 +32,14 @@ EXCEPTION = '[data-testid="stException"]'
 BUTTONS = ("em_reset", "em_back", "em_next", "em_next_iteration", "em_run_end")
 BUTTONS += ("em_play",)
 
-# The axis ranges a chart's frame has drawn (Plotly's own, after any autorange).
-RANGES = """() => {
-    const chart = document.querySelector('#chart');
-    return [chart._fullLayout.xaxis.range, chart._fullLayout.yaxis.range];
-}"""
+# The axis ranges a live chart has drawn (Plotly's own, after any autorange).
+RANGES = """(chart) => [chart._fullLayout.xaxis.range, chart._fullLayout.yaxis.range]"""
 
 
 def ranges(page: Page, key: str = "em_map") -> list[float]:
     """The x range then the y range the chart ``key`` shows (four numbers)."""
     wait_live_charts(page)
-    (x0, x1), (y0, y1) = live_frame(page, key).evaluate(RANGES)
+    (x0, x1), (y0, y1) = live_chart(page, key).evaluate(RANGES)
     return [x0, x1, y0, y1]
 
 
@@ -98,11 +95,11 @@ def test_a_click_on_empty_space_places_the_next_hill_top(
         key = f"em_place_{k}"
         page.locator(f".st-key-{key}").scroll_into_view_if_needed()
         wait_live_charts(page)
-        frame = live_frame(page, key)
-        box = frame.evaluate(
-            """() => {
-            const area = document.querySelector('.nsewdrag').getBoundingClientRect();
-            const layout = document.querySelector('#chart')._fullLayout;
+        chart = live_chart(page, key)
+        box = chart.evaluate(
+            """(chart) => {
+            const area = chart.querySelector('.nsewdrag').getBoundingClientRect();
+            const layout = chart._fullLayout;
             return {w: area.width, h: area.height,
                     x: layout.xaxis.range, y: layout.yaxis.range};
         }"""
@@ -116,7 +113,7 @@ def test_a_click_on_empty_space_places_the_next_hill_top(
                 box["y"][1] - fy * (box["y"][1] - box["y"][0]),
             )
         )
-        page.frame_locator(f".st-key-{key} iframe").locator(".nsewdrag").click(
+        chart.locator(".nsewdrag").click(
             position={"x": fx * box["w"], "y": fy * box["h"]}
         )
         if k < 2:
@@ -195,10 +192,10 @@ def test_no_stepper_button_label_is_cut(
     page.context.close()
 
 
-OVERLAP = """() => {
+OVERLAP = """(chart) => {
     const box = (el) => el && el.getBoundingClientRect();
-    const bar = box(document.querySelector('.modebar'));
-    const legend = box(document.querySelector('.legend'));
+    const bar = box(chart.querySelector('.modebar'));
+    const legend = box(chart.querySelector('.legend'));
     if (!bar || !legend || bar.width === 0) return null;
     return !(bar.right <= legend.left || legend.right <= bar.left
              || bar.bottom <= legend.top || legend.bottom <= bar.top);
@@ -212,11 +209,11 @@ def test_the_toolbar_keeps_off_the_maps_legend(browser: Browser, app_url: str) -
     chart = page.locator(".st-key-em_map")
     chart.scroll_into_view_if_needed()
     chart.hover()
-    frame = live_frame(page, "em_map")
-    frame.wait_for_function(
-        "() => getComputedStyle(document.querySelector('.modebar')).opacity > 0.9"
+    live = live_chart(page, "em_map")
+    live.wait_for_function(
+        "(chart) => getComputedStyle(chart.querySelector('.modebar')).opacity > 0.9"
     )
-    assert frame.evaluate(OVERLAP) is False
-    assert frame.locator('.modebar-btn[data-title*="download" i]').count() == 1
+    assert live.evaluate(OVERLAP) is False
+    assert live.locator('.modebar-btn[data-title*="download" i]').count() == 1
     chart.screenshot(path=str(SHOTS / "stepper_map_toolbar_1280.png"))
     page.context.close()

@@ -1,0 +1,459 @@
+// Fogmap's live chart: one Plotly chart that stays on the page and is updated in
+// place (Plotly.react) when the app sends a new figure, instead of being rebuilt.
+//
+// A Streamlit custom component, version 2 (st.components.v2): no iframe, this
+// module runs in the Streamlit page itself. gmm_app/shell/live_chart.py registers
+// a small inline module that imports this file once per browser tab and hands it
+// every mount: `mount(component)` runs again, with the same parentElement, each
+// time the chart's data changes. So everything at the top of this module (the one
+// plotly.js, the fonts) is shared by all the live charts of the tab, and each chart
+// keeps its own state in `charts`, keyed by its element.
+//
+// plotly.js (4.7 MB) is not sent with the component: it is a file beside this one,
+// served by Streamlit from the same folder, and added to the page as one <script>
+// by the first chart; every other chart, now or after a page switch, awaits it
+// (or Streamlit's own, when one of its charts already brought it: plotlyReady).
+
+// Beside this file, with the same versions in its address (live_chart.py).
+const PLOTLY_URL = new URL(`plotly.min.js${new URL(import.meta.url).search}`, import.meta.url).href;
+// A chart given `after` (keys of other live charts on the page: the EM stepper's
+// loop and side charts name its map) draws its first figure only once one of those
+// has drawn, so the chart a student looks at first is drawn first. It never waits
+// longer than FIRST_WAIT_MS, nor for a chart that is not on the page.
+const FIRST_WAIT_MS = 4000;
+const ABSENT_MS = 1000;
+// Motion: between two figures the hills glide (GLIDE_MS in live_chart.py)
+// instead of jumping, so a student sees the M-step move them. Plotly's own
+// transition (Plotly.react with layout.transition) animates only SVG scatter
+// traces, and the map draws its hills with WebGL above a few hundred points; so a
+// trace marked to glide (meta "glide": a hill's rings and tops) that is in both
+// figures (same name, type and number of points) is moved here, frame by frame,
+// with Plotly.restyle. None when the browser asks for reduced motion.
+const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+const MOST_POINTS_GLIDING = 400;
+const TYPED = {
+  f8: Float64Array, f4: Float32Array, i4: Int32Array, u4: Uint32Array,
+  i2: Int16Array, u2: Uint16Array, i1: Int8Array, u1: Uint8Array,
+};
+
+const charts = new WeakMap(); // the component's element -> its chart
+const byKey = new Map(); // the chart's key -> its chart (for `after`)
+
+// The plotly.js this module was shipped with (live_chart.py puts its version in
+// this module's address); Streamlit's own charts bring theirs.
+const SHIPPED = new URL(import.meta.url).searchParams.get("plotly") || "";
+const major = (version) => String(version || "").split(".")[0];
+let plotly = null;
+
+function plotlyReady() {
+  // One plotly.js per tab. Streamlit's own charts (st.plotly_chart, on Home and
+  // other pages) put theirs in the page as window.Plotly: a student who came from
+  // one of those pages has it already, and if it is of the same major version as
+  // the one shipped here it is used rather than run a second 4.7 MB. Otherwise
+  // the shipped one is added as one <script>: the browser parses it off the main
+  // thread where it can, and caches it like any other script of the page.
+  if (!plotly) {
+    const there = window.Plotly;
+    if (there && there.react && major(there.version) === major(SHIPPED)) {
+      plotly = Promise.resolve(there);
+      return plotly;
+    }
+    plotly = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = PLOTLY_URL;
+      script.async = true;
+      script.dataset.fogmap = "plotly";
+      script.addEventListener("load", () => {
+        // Read at once: Streamlit's own plotly.js, loaded later for one of its
+        // charts, may take the name window.Plotly; each chart keeps the one it
+        // was drawn with.
+        if (window.Plotly) resolve(window.Plotly);
+        else reject(new Error("plotly.js loaded but defined no Plotly"));
+      });
+      script.addEventListener("error", () => {
+        script.remove();
+        reject(new Error(`plotly.js could not be loaded from ${PLOTLY_URL}`));
+      });
+      document.head.appendChild(script);
+    });
+    plotly.catch(() => {
+      plotly = null; // the next figure tries again
+    });
+  }
+  return plotly;
+}
+
+// The Streamlit page's own font ("Source Sans"), loaded before a chart's first
+// draw: Plotly measures its labels (automargin) when it draws.
+let fonts = null;
+
+function fontsReady() {
+  if (!fonts) {
+    fonts = Promise.all([
+      document.fonts.load('400 12px "Source Sans"'),
+      document.fonts.load('600 16px "Source Sans"'),
+    ]).catch(() => undefined);
+  }
+  return fonts;
+}
+
+function firstOf(value) {
+  // A point's customdata holds its row number first (a typed-array row, an
+  // array, or a bare number when there is one column).
+  if (value === undefined || value === null) return null;
+  if (typeof value === "number") return value;
+  if (value.length !== undefined) return value.length ? Number(value[0]) : null;
+  return null;
+}
+
+function numbers(value) {
+  // A trace's x or y as numbers: a list, or the typed array plotly.py sends
+  // numpy arrays as ({dtype, bdata}, base64).
+  if (value && value.bdata !== undefined && TYPED[value.dtype] && !value.shape) {
+    const bytes = Uint8Array.from(atob(value.bdata), (c) => c.charCodeAt(0));
+    return Array.from(new TYPED[value.dtype](bytes.buffer));
+  }
+  if (!value || value.length === undefined || typeof value === "string") return null;
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] !== null && typeof value[i] !== "number") return null;
+  }
+  return value;
+}
+
+function glidePoints(data) {
+  // The points of every trace that may glide (meta "glide": a hill's rings and
+  // tops), by type and name, kept from one figure to compare with the next.
+  const points = new Map();
+  for (const trace of data) {
+    if (trace.meta !== "glide" || trace.name === undefined) continue;
+    const x = numbers(trace.x), y = numbers(trace.y);
+    if (!x || !y || x.length > MOST_POINTS_GLIDING) continue;
+    points.set(`${trace.type}|${trace.name}`, [Array.from(x), Array.from(y)]);
+  }
+  return points;
+}
+
+function movers(before, after) {
+  // [index, old x, old y, new x, new y] of every trace that moved.
+  if (!before) return [];
+  const moving = [];
+  after.forEach((trace, index) => {
+    if (trace.meta !== "glide" || trace.name === undefined) return;
+    const old = before.get(`${trace.type}|${trace.name}`);
+    if (!old) return;
+    const [x0, y0] = old;
+    const x1 = numbers(trace.x), y1 = numbers(trace.y);
+    if (!x1 || !y1) return;
+    const n = x1.length;
+    if (n === 0 || n > MOST_POINTS_GLIDING) return;
+    if (x0.length !== n || y0.length !== n || y1.length !== n) return;
+    let same = true;
+    for (let i = 0; i < n && same; i++) {
+      same = x0[i] === x1[i] && y0[i] === y1[i];
+    }
+    if (!same) moving.push([index, x0, y0, x1, y1]);
+  });
+  return moving;
+}
+
+class LiveChart {
+  constructor(div) {
+    // The component's html: there from the element's first render, so tests and
+    // benches see a live chart (not drawn yet) before this module has loaded.
+    this.div = div;
+    this.div.style.width = "100%";
+    this.key = null;
+    this.generation = 0;
+    this.setTrigger = null;
+    this.clickable = false;
+    this.anywhere = false;
+    this.listening = false;
+    this.clicks = 0;
+    this.drawing = Promise.resolve();
+    this.turn = null;
+    this.drawn = false;
+    this.gone = false;
+    this.lastRevision = null;
+    this.lastTag = null;
+    this.lastTemplate = null;
+    this.templateObject = undefined;
+    this.lastArgs = null;
+    this.plotly = null;
+    this.previousPoints = null;
+    this.fitted = false;
+    this.glides = 0;
+    this.gliding = null;
+    this.width = 0;
+    this.resizing = null;
+    this.sized = null;
+    // The chart follows its element's width (a window resized, a phone turned,
+    // the sidebar opened): Plotly's own `responsive` only hears the window.
+    this.observer = new ResizeObserver(() => this.resized());
+    this.observer.observe(this.div);
+  }
+
+  receive(args) {
+    if (args.key && this.key !== args.key) {
+      if (this.key && byKey.get(this.key) === this) byKey.delete(this.key);
+      this.key = args.key;
+      byKey.set(this.key, this);
+    }
+    // Its height at once, before plotly.js is there: the page below does not move.
+    const height = args.height;
+    if (height && this.div.style.height !== `${height}px`) {
+      this.div.style.height = `${height}px`;
+    }
+    // Draw in order: a newer figure waits for the one being drawn.
+    this.drawing = this.drawing
+      .then(() => Promise.all([plotlyReady(), fontsReady(), this.myTurn(args.after)]))
+      .then(([lib]) => {
+        this.plotly = this.plotly || lib; // one plotly.js for the chart's whole life
+        return this.shown();
+      })
+      .then(() => (this.gone ? undefined : this.draw(args, false)))
+      .catch((error) => {
+        console.error("Fogmap live chart:", error);
+      });
+  }
+
+  othersDrawn(keys) {
+    // true: one of them has drawn; false: one is on the page, not drawn yet;
+    // null: none of them is on the page.
+    let present = null;
+    for (const key of keys) {
+      const other = byKey.get(key);
+      if (!other || other === this || !other.div.isConnected) continue;
+      present = false;
+      if (other.drawn) return true;
+    }
+    return present;
+  }
+
+  myTurn(keys) {
+    if (this.turn) return this.turn;
+    this.turn = new Promise((resolve) => {
+      if (!keys || !keys.length) return resolve();
+      const start = performance.now();
+      const poll = () => {
+        // The charts named come in the same script run as this one: give them
+        // a moment to appear before deciding they are not there.
+        const drawn = this.othersDrawn(keys);
+        const waited = performance.now() - start;
+        if (drawn === true || waited > FIRST_WAIT_MS) return resolve();
+        if (drawn === null && waited > ABSENT_MS) return resolve();
+        setTimeout(poll, 40);
+      };
+      poll();
+    });
+    return this.turn;
+  }
+
+  shown() {
+    // A chart that has no width yet (a closed expander, a hidden tab) waits
+    // until it has one: Plotly measures its labels on the first draw.
+    if (this.div.offsetWidth > 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.sized = resolve;
+    });
+  }
+
+  resized() {
+    const width = this.div.offsetWidth;
+    if (width > 0 && this.sized) {
+      const resolve = this.sized;
+      this.sized = null;
+      resolve();
+    }
+    if (!this.drawn || width === this.width || width === 0) return;
+    this.width = width;
+    clearTimeout(this.resizing);
+    this.resizing = setTimeout(() => {
+      if (this.gone) return;
+      // Words fitted to the chart's width are fitted again; others just resize.
+      this.drawing = this.drawing
+        .then(() => (this.fitted ? this.draw(this.lastArgs, true) : this.plotly.Plots.resize(this.div)))
+        .catch((error) => {
+          console.error("Fogmap live chart:", error);
+        });
+    }, 100);
+  }
+
+  onClick(event) {
+    if (!this.clickable || !event.points || !this.setTrigger) return;
+    const point = event.points.length ? event.points[0] : null;
+    const row = point ? firstOf(point.customdata) : null;
+    const value = {};
+    if (row !== null && Number.isFinite(row)) value.row = row;
+    if (this.anywhere) {
+      // layout.clickanywhere: Plotly gives where the click fell on the axes, on
+      // a point or on empty space.
+      const x = event.xvals ? event.xvals[0] : point && point.x;
+      const y = event.yvals ? event.yvals[0] : point && point.y;
+      if (Number.isFinite(x) && Number.isFinite(y)) {
+        value.x = x;
+        value.y = y;
+      }
+    }
+    if (value.row === undefined && value.x === undefined) return;
+    this.clicks += 1; // with the time, tells this click from any earlier one
+    value.click = `${Date.now()}-${this.clicks}`;
+    this.setTrigger("click", value);
+  }
+
+  fitText(layout) {
+    // A diagram whose words sit in boxes (the surveyor's loop) says how wide it
+    // was drawn for (layout.meta.fit_width): on a narrower chart, a phone, its
+    // annotations' fonts shrink with it so the words stay in their boxes.
+    const wanted = layout.meta && Number(layout.meta.fit_width);
+    if (!wanted || !layout.annotations) return;
+    const ratio = Math.min(1, this.div.offsetWidth / wanted);
+    if (ratio >= 1) return;
+    const base = (layout.font && layout.font.size) || 12;
+    for (const note of layout.annotations) {
+      note.font = Object.assign({}, note.font || {});
+      note.font.size = Math.round((note.font.size || base) * ratio * 10) / 10;
+    }
+  }
+
+  glide(moving, duration) {
+    // Move each trace from its old points to its new ones, eased, over
+    // `duration` ms (the figure already drew them at the old points).
+    this.glides += 1;
+    this.div.dataset.glides = String(this.glides);
+    const start = performance.now();
+    const mine = {};
+    this.gliding = mine;
+    return new Promise((resolve) => {
+      const frame = (now) => {
+        if (this.gliding !== mine || this.gone) return resolve(); // a newer figure took over
+        const t = Math.min((now - start) / duration, 1);
+        const e = t < 0.5 ? 4 * t * t * t : 1 - Math.pow(-2 * t + 2, 3) / 2;
+        const xs = [], ys = [], indices = [];
+        for (const [index, x0, y0, x1, y1] of moving) {
+          const x = new Array(x1.length), y = new Array(y1.length);
+          for (let i = 0; i < x1.length; i++) {
+            x[i] = x0[i] === null || x1[i] === null ? x1[i] : x0[i] + (x1[i] - x0[i]) * e;
+            y[i] = y0[i] === null || y1[i] === null ? y1[i] : y0[i] + (y1[i] - y0[i]) * e;
+          }
+          xs.push(x);
+          ys.push(y);
+          indices.push(index);
+        }
+        this.plotly.restyle(this.div, { x: xs, y: ys }, indices).then(() => {
+          if (t < 1) requestAnimationFrame(frame);
+          else {
+            this.gliding = null;
+            resolve();
+          }
+        });
+      };
+      requestAnimationFrame(frame);
+    });
+  }
+
+  draw(args, again) {
+    // Streamlit sends the same figure again on some reruns (a fragment's, a
+    // theme change): drawn already, and a glide under way goes on.
+    const template = JSON.stringify(args.template || null);
+    if (!again && args.revision === this.lastRevision && args.tag === this.lastTag &&
+        template === this.lastTemplate) {
+      return Promise.resolve();
+    }
+    this.lastTag = args.tag;
+    this.lastRevision = args.revision;
+    this.lastArgs = args;
+    const figure = JSON.parse(args.figure);
+    const layout = figure.layout || {};
+    const data = figure.data || [];
+    // Look like Streamlit's own charts: its template, not the figure's. The same
+    // template object every time, so Plotly.react sees no change in it.
+    if (template !== this.lastTemplate) {
+      this.lastTemplate = template;
+      this.templateObject = args.template || undefined;
+    }
+    if (this.templateObject) layout.template = this.templateObject;
+    this.fitText(layout);
+    const config = Object.assign({ displaylogo: false }, args.config || {});
+    this.clickable = Boolean(args.clickable);
+    this.anywhere = Boolean(args.anywhere);
+    if (this.anywhere) layout.clickanywhere = true;
+    const duration = reducedMotion.matches ? 0 : Number(args.glide_ms || 0);
+    // Where the gliding traces were in the figure before (copied before
+    // Plotly.react, which changes the objects it is given).
+    const moving = duration > 0 ? movers(this.previousPoints, data) : [];
+    this.previousPoints = glidePoints(data);
+    this.fitted = Boolean(layout.meta && layout.meta.fit_width);
+    this.gliding = null;
+    // Drawn first where the hills were, then glided to where they are.
+    const shown = data.map((trace) => trace);
+    for (const [index, x0, y0] of moving) {
+      shown[index] = Object.assign({}, data[index], { x: x0, y: y0 });
+    }
+    if (layout.height) this.div.style.height = `${layout.height}px`;
+    return this.plotly.react(this.div, shown, layout, config).then(() => {
+      const chart = this.div;
+      chart.dataset.revision = String(args.revision);
+      // What the page says this figure shows (the stepper: its half-step), set
+      // once it is drawn: benches and tests time each one.
+      if (args.tag !== undefined && args.tag !== null) chart.dataset.tag = String(args.tag);
+      chart.dataset.motion = duration > 0 ? "glide" : "none";
+      this.width = chart.offsetWidth;
+      this.drawn = true;
+      if (!this.listening) {
+        chart.on("plotly_click", (event) => this.onClick(event));
+        this.listening = true;
+      }
+      if (moving.length) this.glide(moving, duration);
+    });
+  }
+
+  destroy() {
+    this.gone = true;
+    this.gliding = null;
+    this.observer.disconnect();
+    clearTimeout(this.resizing);
+    if (this.key && byKey.get(this.key) === this) byKey.delete(this.key);
+    if (this.plotly) this.plotly.purge(this.div);
+  }
+}
+
+const decoder = new TextDecoder();
+
+function unpack(data) {
+  // live_chart.py sends bytes: the arguments' JSON, a newline, the figure's JSON
+  // (kept as text: parsed when drawn).
+  const text = decoder.decode(data);
+  const cut = text.indexOf("\n");
+  const args = JSON.parse(text.slice(0, cut));
+  args.figure = text.slice(cut + 1);
+  return args;
+}
+
+export function mount(component) {
+  const { parentElement, data } = component;
+  let div = parentElement.querySelector(".fogmap-live-chart");
+  if (!div) {
+    div = document.createElement("div");
+    div.className = "fogmap-live-chart";
+    parentElement.appendChild(div);
+  }
+  let chart = charts.get(parentElement);
+  if (chart && chart.div !== div) chart.destroy(); // Streamlit put new html in
+  if (!chart || chart.gone) {
+    chart = new LiveChart(div);
+    charts.set(parentElement, chart);
+  }
+  // Streamlit calls this again for every new figure; the newest call's trigger
+  // setter is the one to use, and only the newest call's cleanup takes the chart
+  // away (an older one may run late, when its call was overtaken).
+  chart.setTrigger = component.setTriggerValue;
+  chart.generation += 1;
+  const generation = chart.generation;
+  if (data) chart.receive(unpack(data));
+  return () => {
+    if (chart.generation === generation) {
+      chart.destroy();
+      charts.delete(parentElement);
+    }
+  };
+}
