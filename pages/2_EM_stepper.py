@@ -62,7 +62,7 @@ if trace is not None:
                 else predict_panel.revealed_marks(position, projection)
             )
             clicked = panels.main_chart(
-                data, view, projection, marks, glide=controls.hills_glide()
+                data, view, trace, projection, marks, glide=controls.hills_glide()
             )
         with right:
             if asking is not None:  # beside the map it marks

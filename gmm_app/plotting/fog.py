@@ -14,6 +14,7 @@ from gmm_app.plotting.builder import (
     FigureBuilder,
     colour,
     finish_figure,
+    finish_spec,
     marker,
     plot_text,
 )
@@ -85,6 +86,92 @@ def fog_map(
     go.Figure
         Point traces carry ``customdata`` = [point index, P(hill 0), ..., P(hill K-1)].
     """
+    fig, layout = _fog_map_parts(
+        X,
+        params,
+        resp,
+        feature_names,
+        projection,
+        trail=trail,
+        changed=changed,
+        moved_from=moved_from,
+        height=height,
+        template=template,
+        view=view,
+    )
+    return finish_figure(fig, **layout)
+
+
+def fog_map_spec(
+    X: np.ndarray,
+    params: GMMParams,
+    resp: np.ndarray | None,
+    feature_names: tuple[str, ...],
+    projection: Projection | None = None,
+    *,
+    trail: np.ndarray | None = None,
+    changed: np.ndarray | None = None,
+    moved_from: np.ndarray | None = None,
+    height: int = 480,
+    marks: list[dict] | None = None,
+) -> dict:
+    """The fog map as the plain dict a live chart draws, ready to send.
+
+    The same map as :func:`fog_map` (with an empty template: a live chart
+    puts Streamlit's look in its place), with no ``go.Figure`` made and
+    converted back, and the points' opacities as 32-bit floats (a sixth fewer
+    bytes on every step; a browser draws opacity in 256 steps anyway).
+
+    Parameters
+    ----------
+    X, params, resp, feature_names, projection, trail, changed, moved_from, height
+        As for :func:`fog_map`.
+    marks : list of dict, optional
+        Traces drawn over everything (as WebGL when the points are: WebGL
+        covers SVG).
+
+    Returns
+    -------
+    dict
+        ``{"data": [...], "layout": {...}}``, arrays as Plotly's typed arrays.
+    """
+    fig, layout = _fog_map_parts(
+        X,
+        params,
+        resp,
+        feature_names,
+        projection,
+        trail=trail,
+        changed=changed,
+        moved_from=moved_from,
+        height=height,
+        template={},
+    )
+    for trace in fig.data:
+        style = trace.get("marker")
+        if isinstance(style, dict) and isinstance(style.get("opacity"), np.ndarray):
+            trace["marker"] = {**style, "opacity": style["opacity"].astype(np.float32)}
+    gl = any(trace.get("type") == "scattergl" for trace in fig.data)
+    for mark in marks or ():
+        fig.add_trace({**mark, "type": "scattergl" if gl else "scatter"})
+    return finish_spec(fig, **layout)
+
+
+def _fog_map_parts(
+    X: np.ndarray,
+    params: GMMParams,
+    resp: np.ndarray | None,
+    feature_names: tuple[str, ...],
+    projection: Projection | None = None,
+    *,
+    trail: np.ndarray | None = None,
+    changed: np.ndarray | None = None,
+    moved_from: np.ndarray | None = None,
+    height: int = 480,
+    template: dict | None = None,
+    view: AxesView | None = None,
+) -> tuple[FigureBuilder, dict[str, object]]:
+    """The fog map's traces and its layout settings (see :func:`fog_map`)."""
     proj = projection or Projection.features(feature_names)
     xy = proj.points(X)
     covs = proj.covariances(params)
@@ -162,7 +249,7 @@ def fog_map(
     fig.update_yaxes(title=plot_text(proj.titles[1]), **yaxis)
     # A fixed uirevision keeps the student's zoom and pan from step to step.
     extra = {} if template is None else {"template": template}
-    return finish_figure(fig, height=height, uirevision="fog-map", **extra)
+    return fig, dict(height=height, uirevision="fog-map", **extra)
 
 
 def _curve_grid(x: np.ndarray, params: GMMParams, n: int = 400) -> np.ndarray:

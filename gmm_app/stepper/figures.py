@@ -16,6 +16,7 @@ from gmm_app.plotting.builder import (
     FigureBuilder,
     colour,
     finish_figure,
+    finish_spec,
     marker,
     plot_text,
     unit_span,
@@ -60,6 +61,37 @@ def log_likelihood_chart(
     -------
     go.Figure
     """
+    fig, layout = _log_likelihood_parts(log_likelihoods, current, tol, stop_reason)
+    return finish_figure(fig, **layout)
+
+
+def log_likelihood_spec(
+    log_likelihoods: np.ndarray, current: int, tol: float, stop_reason: str | None
+) -> dict:
+    """:func:`log_likelihood_chart` as the plain dict a live chart sends.
+
+    Built without a ``go.Figure`` (see ``gmm_app.plotting.builder.finish_spec``).
+
+    Parameters
+    ----------
+    log_likelihoods : ndarray of shape (T + 1,)
+    current : int
+    tol : float
+    stop_reason : str or None
+        As for :func:`log_likelihood_chart`.
+
+    Returns
+    -------
+    dict
+    """
+    fig, layout = _log_likelihood_parts(log_likelihoods, current, tol, stop_reason)
+    return finish_spec(fig, **layout)
+
+
+def _log_likelihood_parts(
+    log_likelihoods: np.ndarray, current: int, tol: float, stop_reason: str | None
+) -> tuple[FigureBuilder, dict[str, object]]:
+    """The log-likelihood chart's traces and layout settings."""
     last = len(log_likelihoods) - 1
     its = np.arange(current + 1)
     seen = log_likelihoods[: current + 1]
@@ -109,8 +141,7 @@ def log_likelihood_chart(
         showarrow=False,
         font=dict(size=12, color="#52606D"),
     )
-    return finish_figure(
-        fig,
+    return fig, dict(
         height=300,
         template=dict(LIVE_ONLY),
         showlegend=False,
@@ -139,6 +170,30 @@ def responsibility_heatmap(resp: np.ndarray, max_rows: int = 500) -> go.Figure:
     -------
     go.Figure
     """
+    fig, layout = _heatmap_parts(resp, max_rows)
+    return finish_figure(fig, **layout)
+
+
+def responsibility_heatmap_spec(resp: np.ndarray, max_rows: int = 500) -> dict:
+    """:func:`responsibility_heatmap` as the plain dict a live chart sends.
+
+    Parameters
+    ----------
+    resp : ndarray of shape (N, K)
+    max_rows : int
+
+    Returns
+    -------
+    dict
+    """
+    fig, layout = _heatmap_parts(resp, max_rows)
+    return finish_spec(fig, **layout)
+
+
+def _heatmap_parts(
+    resp: np.ndarray, max_rows: int
+) -> tuple[FigureBuilder, dict[str, object]]:
+    """The heatmap's trace and layout settings."""
     n, k_count = resp.shape
     label = resp.argmax(axis=1)
     order = np.lexsort((-resp.max(axis=1), label))
@@ -172,8 +227,8 @@ def responsibility_heatmap(resp: np.ndarray, max_rows: int = 500) -> go.Figure:
         autorange="reversed",
     )
     fig.update_xaxes(side="top")
-    return finish_figure(
-        fig, height=300, margin=dict(l=10, r=10, t=30, b=10), template=dict(LIVE_ONLY)
+    return fig, dict(
+        height=300, margin=dict(l=10, r=10, t=30, b=10), template=dict(LIVE_ONLY)
     )
 
 

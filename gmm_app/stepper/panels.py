@@ -6,22 +6,25 @@ hills' parameters and every number of the E- and M-step worked out.
 from __future__ import annotations
 
 import functools
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from gmm_app.plotting.fog import fog_curves, fog_map, responsibility_bands
+from gmm_app.plotting.fog import fog_curves, fog_map_spec, responsibility_bands
 from gmm_app.plotting.geometry import AxesView, Projection
 from gmm_app.plotting.loop import surveyor_loop
 from gmm_app.shell.live_chart import GLIDE_MS, figure_spec, live_chart
 from gmm_app.shell.present import chart_scale
 from gmm_app.stepper.equations import m_step_steps, responsibility_steps
 from gmm_app.stepper.figures import (
-    LIVE_ONLY,
-    log_likelihood_chart,
-    responsibility_heatmap,
+    log_likelihood_spec,
+    responsibility_heatmap_spec,
 )
 from gmm_app.stepper.model import View, data_spread, first_dip, hills_stacked
 from gmm_app.stepper.narration import narrate, parameter_rows, stop_message
@@ -31,51 +34,50 @@ from gmm_core import Dataset, EMStep
 
 # Under a map whose axes have their own scales (AxesView.same_scale is False).
 STRETCHED = "The two axes have different scales, so ellipses look stretched."
-# The side charts last drawn in this session, as sent (see _remembered).
-_MEMO = "fog.em_chart_memo"
 # The chart a student looks at first: the map (or the bell curves, one feature).
 # On a fresh page the loop and the side charts draw after it (live_chart's after).
 FIRST_CHARTS = ("em_map", "em_curves")
+
+
+class _Shared:
+    """Charts as sent, kept for every session of this server process.
+
+    A chart is keyed on everything it shows (digests of the data and of the
+    run's steps, the half-step, the settings drawn), never on a session: the
+    students of a class stepping through the same run send each half-step's
+    charts without building them again, and so does a student who goes back.
+    The least recently drawn go first beyond ``kept`` charts.
+    """
+
+    def __init__(self, kept: int) -> None:
+        self._specs: OrderedDict[tuple, dict] = OrderedDict()
+        self._lock = threading.Lock()
+        self._kept = kept
+
+    def get(self, key: tuple, build: Callable[[], dict]) -> dict:
+        """The chart kept under ``key``, or the one ``build`` makes (then kept)."""
+        with self._lock:
+            spec = self._specs.get(key)
+            if spec is not None:
+                self._specs.move_to_end(key)
+                return spec
+        spec = build()  # outside the lock: two sessions may build it at once
+        with self._lock:
+            self._specs[key] = spec
+            while len(self._specs) > self._kept:
+                self._specs.popitem(last=False)
+        return spec
+
+
+# About 130 kB a map at 2,000 points (at most about 35 MB), and 20 kB a side chart.
+_MAPS = _Shared(kept=256)
+_SIDE_CHARTS = _Shared(kept=512)
 
 
 @functools.lru_cache(maxsize=16)
 def _loop_spec(active: str, height: int) -> dict:
     """The surveyor's loop with ``active`` lit: a handful of figures, built once."""
     return figure_spec(surveyor_loop(active, height=height))
-
-
-def _remembered(
-    slot: str, trace: tuple[EMStep, ...], key: tuple, build: Callable[[], go.Figure]
-) -> dict:
-    """The chart ``build`` makes, rebuilt only when ``trace`` or ``key`` changed.
-
-    The responsibility heatmap is the same on an E-step and the M-step after it,
-    and the log-likelihood chart on an M-step and the E-step after it; a click
-    that moves between them sends the chart it already built.
-
-    Parameters
-    ----------
-    slot : str
-        Which chart.
-    trace : tuple of EMStep
-        The trace the chart shows (compared by identity: a new trace, new chart).
-    key : tuple
-        Everything else the chart depends on.
-    build : callable
-        Makes the figure.
-
-    Returns
-    -------
-    dict
-        The figure as :func:`gmm_app.shell.live_chart.figure_spec` gives it.
-    """
-    memo = st.session_state.setdefault(_MEMO, {})
-    kept = memo.get(slot)
-    if kept is not None and kept[0] is trace and kept[1] == key:
-        return kept[2]
-    spec = figure_spec(build())
-    memo[slot] = (trace, key, spec)
-    return spec
 
 
 def loop_and_narration(
@@ -126,6 +128,7 @@ def loop_and_narration(
 def main_chart(
     data: Dataset,
     view: View,
+    trace: tuple[EMStep, ...],
     projection: Projection | None,
     marks: list[dict] | None = None,
     glide: bool = True,
@@ -136,6 +139,9 @@ def main_chart(
     ----------
     data : Dataset
     view : View
+    trace : tuple of EMStep
+        The trace ``view`` is from (a map already drawn for the same run and
+        half-step, by any student, is sent again, not rebuilt).
     projection : Projection or None
         The map's view; None draws bell curves (one feature).
     marks : list of dict, optional
@@ -159,21 +165,8 @@ def main_chart(
             "the mixture. Below: the share of each hill at every height."
         )
         return None
-    fig = fog_map(
-        data.X,
-        view.params,
-        view.resp,
-        data.feature_names,
-        projection,
-        trail=view.trail,
-        changed=view.changed,
-        moved_from=None if view.previous_params is None else view.previous_params.means,
-        height=520,
-        template=dict(LIVE_ONLY),
-    )
-    _add_marks(fig, marks)
     clicked = live_chart(
-        fig,
+        _map_spec(data, view, trace, projection, marks),
         key="em_map",
         clickable=True,
         tag=str(view.position),
@@ -188,6 +181,76 @@ def main_chart(
     if not AxesView.of(projection.points(data.X)).same_scale:
         st.caption(STRETCHED)
     return clicked
+
+
+def _run_key(X: np.ndarray, trace: tuple[EMStep, ...], upto: int) -> bytes:
+    """A digest of the data and of every step of ``trace`` up to ``upto``.
+
+    Everything a half-step's map shows comes from these (the hills, the
+    responsibilities, the trail, the moves), so two runs with the same digest
+    draw the same maps: the same default run that a whole class opens, or one
+    student stepping through their run again.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((X.shape, str(X.dtype))).encode())
+    digest.update(np.ascontiguousarray(X).data)
+    for step in trace[: upto + 1]:
+        params = step.params
+        digest.update(params.covariance_type.encode())
+        for values in (params.weights, params.means, params.covariances):
+            digest.update(np.ascontiguousarray(values).data)
+    return digest.digest()
+
+
+def _map_spec(
+    data: Dataset,
+    view: View,
+    trace: tuple[EMStep, ...],
+    projection: Projection,
+    marks: list[dict] | None,
+) -> dict:
+    """The map of ``view`` as sent, built once per run and half-step per process.
+
+    Kept for every session of the server (:class:`_Shared`): 30 students
+    stepping through the same run share each half-step's map. A map with marks
+    (a prediction's question) is one student's own, and is not kept.
+    """
+
+    def build() -> dict:
+        return fog_map_spec(
+            data.X,
+            view.params,
+            view.resp,
+            data.feature_names,
+            projection,
+            trail=view.trail,
+            changed=view.changed,
+            moved_from=None
+            if view.previous_params is None
+            else view.previous_params.means,
+            height=520,
+            marks=marks,
+        )
+
+    if marks:
+        return build()
+    key = (
+        _run_key(data.X, trace, view.iteration),
+        view.position,
+        _digest(projection.matrix, projection.offset),
+        projection.titles,
+        data.feature_names,
+    )
+    return _MAPS.get(key, build)
+
+
+def _digest(*arrays: np.ndarray) -> bytes:
+    """A digest of some arrays' shapes, types and values."""
+    digest = hashlib.blake2b(digest_size=16)
+    for values in arrays:
+        digest.update(repr((values.shape, str(values.dtype))).encode())
+        digest.update(np.ascontiguousarray(values).data)
+    return digest.digest()
 
 
 def _add_marks(fig: go.Figure, marks: list[dict] | None) -> None:
@@ -206,18 +269,14 @@ def side_charts(view: View, settings: Settings, trace: tuple[EMStep, ...]) -> No
     settings : Settings
         Its ``tol`` is marked on the log-likelihood chart.
     trace : tuple of EMStep
-        The trace ``view`` is from: a chart that did not change since the last
-        click is not built again.
+        The trace ``view`` is from.
     """
     stop = view.step.stop_reason if view.is_last else None
+    lls = view.log_likelihoods
     live_chart(
-        _remembered(
-            "loglik",
-            trace,
-            (view.shown_iteration, settings.tol, stop),
-            lambda: log_likelihood_chart(
-                view.log_likelihoods, view.shown_iteration, settings.tol, stop
-            ),
+        _SIDE_CHARTS.get(
+            ("loglik", _digest(lls), view.shown_iteration, settings.tol, stop),
+            lambda: log_likelihood_spec(lls, view.shown_iteration, settings.tol, stop),
         ),
         key="em_loglik",
         after=FIRST_CHARTS,
@@ -234,11 +293,8 @@ def side_charts(view: View, settings: Settings, trace: tuple[EMStep, ...]) -> No
     else:
         resp = view.resp
         live_chart(
-            _remembered(
-                "heatmap",
-                trace,
-                (view.iteration,),
-                lambda: responsibility_heatmap(resp),
+            _SIDE_CHARTS.get(
+                ("heatmap", _digest(resp)), lambda: responsibility_heatmap_spec(resp)
             ),
             key="em_heatmap",
             after=FIRST_CHARTS,
@@ -258,7 +314,11 @@ def parameter_table(view: View, trace: tuple[EMStep, ...]) -> None:
     before = (
         trace[view.shown_iteration - 1].params if view.shown_iteration > 0 else params
     )
-    st.table(pd.DataFrame(parameter_rows(params, before)).set_index("hill"))
+    rows = parameter_rows(params, before)
+    # Built column by column: half the time of a frame of rows and set_index.
+    columns = {name: [row[name] for row in rows] for name in rows[0] if name != "hill"}
+    hills = pd.Index([row["hill"] for row in rows], name="hill")
+    st.table(pd.DataFrame(columns, index=hills))
     st.caption(
         f"Iteration {view.shown_iteration}'s parameters; Δ is the change from "
         f"iteration {max(view.shown_iteration - 1, 0)}."
