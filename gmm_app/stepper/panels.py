@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
 import numpy as np
@@ -39,39 +37,21 @@ STRETCHED = "The two axes have different scales, so ellipses look stretched."
 FIRST_CHARTS = ("em_map", "em_curves")
 
 
-class _Shared:
-    """Charts as sent, kept for every session of this server process.
-
-    A chart is keyed on everything it shows (digests of the data and of the
-    run's steps, the half-step, the settings drawn), never on a session: the
-    students of a class stepping through the same run send each half-step's
-    charts without building them again, and so does a student who goes back.
-    The least recently drawn go first beyond ``kept`` charts.
-    """
-
-    def __init__(self, kept: int) -> None:
-        self._specs: OrderedDict[tuple, dict] = OrderedDict()
-        self._lock = threading.Lock()
-        self._kept = kept
-
-    def get(self, key: tuple, build: Callable[[], dict]) -> dict:
-        """The chart kept under ``key``, or the one ``build`` makes (then kept)."""
-        with self._lock:
-            spec = self._specs.get(key)
-            if spec is not None:
-                self._specs.move_to_end(key)
-                return spec
-        spec = build()  # outside the lock: two sessions may build it at once
-        with self._lock:
-            self._specs[key] = spec
-            while len(self._specs) > self._kept:
-                self._specs.popitem(last=False)
-        return spec
+# Charts as sent, kept for every session of this server process (Streamlit's
+# cache_resource: one object, not copied): a chart is keyed on everything it shows
+# (digests of the data and of the run's steps, the half-step, the settings drawn),
+# never on a session, so the students of a class stepping through the same run
+# send each half-step's charts without building them again, and so does a student
+# who goes back. ``_build`` (not hashed) makes the chart the first time. About
+# 130 kB a map at 2,000 points (at most about 35 MB), and 20 kB a side chart.
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _kept_map(key: tuple, _build: Callable[[], dict]) -> dict:
+    return _build()
 
 
-# About 130 kB a map at 2,000 points (at most about 35 MB), and 20 kB a side chart.
-_MAPS = _Shared(kept=256)
-_SIDE_CHARTS = _Shared(kept=512)
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _kept_side_chart(key: tuple, _build: Callable[[], dict]) -> dict:
+    return _build()
 
 
 @functools.lru_cache(maxsize=16)
@@ -211,7 +191,7 @@ def _map_spec(
 ) -> dict:
     """The map of ``view`` as sent, built once per run and half-step per process.
 
-    Kept for every session of the server (:class:`_Shared`): 30 students
+    Kept for every session of the server (:func:`_kept_map`): 30 students
     stepping through the same run share each half-step's map. A map with marks
     (a prediction's question) is one student's own, and is not kept.
     """
@@ -241,7 +221,7 @@ def _map_spec(
         projection.titles,
         data.feature_names,
     )
-    return _MAPS.get(key, build)
+    return _kept_map(key, build)
 
 
 def _digest(*arrays: np.ndarray) -> bytes:
@@ -274,7 +254,7 @@ def side_charts(view: View, settings: Settings, trace: tuple[EMStep, ...]) -> No
     stop = view.step.stop_reason if view.is_last else None
     lls = view.log_likelihoods
     live_chart(
-        _SIDE_CHARTS.get(
+        _kept_side_chart(
             ("loglik", _digest(lls), view.shown_iteration, settings.tol, stop),
             lambda: log_likelihood_spec(lls, view.shown_iteration, settings.tol, stop),
         ),
@@ -293,7 +273,7 @@ def side_charts(view: View, settings: Settings, trace: tuple[EMStep, ...]) -> No
     else:
         resp = view.resp
         live_chart(
-            _SIDE_CHARTS.get(
+            _kept_side_chart(
                 ("heatmap", _digest(resp)), lambda: responsibility_heatmap_spec(resp)
             ),
             key="em_heatmap",
