@@ -66,7 +66,6 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
 
 from conftest import (  # noqa: E402  (tests/browser/conftest.py)
     CHROMIUM_ARGS,
-    _free_port,
     find_chromium,
     wait_healthy,
 )
@@ -74,7 +73,11 @@ from playwright.sync_api import Browser, Page, WebSocket, sync_playwright  # noq
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit_page import LIVE_CHART, LIVE_CHART_BOXES, LIVE_REVISION  # noqa: E402
 
-from gmm_app.cli import loopback_command, loopback_options  # noqa: E402
+from gmm_app.cli import (  # noqa: E402
+    free_loopback_port,
+    loopback_command,
+    loopback_options,
+)
 
 # (name in the table, URL path); Streamlit derives a page's path from its file
 # name (pages/2_EM_stepper.py -> /EM_stepper), gmm_app/shell/navigation.py lists them.
@@ -241,7 +244,7 @@ def app_server(app_dir: Path) -> Iterator[str]:
     The same Python, flags and ``.streamlit/config.toml`` (read from ``app_dir``);
     yields the base URL once healthy and stops the server on exit.
     """
-    port = _free_port()
+    port = free_loopback_port()
     # Fogmap starts through its command's module (scikit-learn loaded before the
     # server opens); the floor page, and a checkout from before that, as written.
     fogmap = (Path(app_dir) / "gmm_app" / "cli.py").is_file()

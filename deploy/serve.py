@@ -27,7 +27,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,7 +41,7 @@ if str(ROOT) not in sys.path:  # run as a script: the repository's gmm_app
     sys.path.insert(0, str(ROOT))
 
 # How a server starts (gmm_app.cli imports only the standard library).
-from gmm_app.cli import loopback_command  # noqa: E402
+from gmm_app.cli import free_loopback_port, loopback_command  # noqa: E402
 
 FOGMAP_CONF = ROOT / "deploy" / "nginx" / "fogmap.conf"
 ROUTE_COOKIE = "fogmap_route"
@@ -86,13 +85,6 @@ def streamlit_python() -> str:
     """The repository's .venv Python if there is one, else this Python."""
     venv = ROOT / ".venv" / "bin" / "python"
     return str(venv) if venv.exists() else sys.executable
-
-
-def free_port() -> int:
-    """A free loopback port (free now; taken by whoever binds it first)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def healthy(url: str) -> bool:
@@ -219,7 +211,7 @@ class Deployment:
 
 def start_replica(number: int, folder: Path) -> Replica:
     """Start ``streamlit run app.py`` on a free loopback port, output to a file."""
-    port = free_port()
+    port = free_loopback_port()
     log = folder / f"replica-{number}.log"
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     with log.open("wb") as out:
@@ -290,7 +282,7 @@ def serve(
     proxy: subprocess.Popen[bytes] | None = None
     try:
         started = [start_replica(i, folder) for i in range(replicas)]
-        port = port or free_port()
+        port = port or free_loopback_port()
         conf = write_nginx_files(folder, port, started)
         proxy = subprocess.Popen(
             [

@@ -25,6 +25,7 @@ Only this command imports this module; no page or lesson does.
 from __future__ import annotations
 
 import importlib
+import socket
 import sys
 from collections.abc import Sequence
 from importlib import metadata
@@ -107,6 +108,20 @@ def preload() -> None:
         sys.path.insert(0, str(APP.parent))
     for name in PRELOAD:
         importlib.import_module(name)
+
+
+def free_loopback_port() -> int:
+    """A free TCP port on the loopback interface (free now; taken by whoever binds
+    it first): for the tests', the benches' and ``deploy/serve.py``'s servers.
+
+    Returns
+    -------
+    int
+        A port number the system has just handed out and released.
+    """
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def loopback_options(port: int) -> list[str]:

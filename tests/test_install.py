@@ -14,7 +14,6 @@ import concurrent.futures
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -204,13 +203,6 @@ def test_the_wheel_carries_home_the_pages_the_data_and_the_config(
     ]
 
 
-def free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def venv_with_the_projects_packages(where: Path) -> Path:
     """A new virtual environment that sees this one's packages; its Python.
 
@@ -249,7 +241,7 @@ def fogmap_command(
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """The installed ``fogmap`` serving on a free loopback port; its URL."""
     command = python.parent / ("fogmap.exe" if os.name == "nt" else "fogmap")
-    port = free_port()
+    port = cli.free_loopback_port()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PWD")}
     process = subprocess.Popen(
         [

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from gmm_app.cli import loopback_command
+from gmm_app.cli import free_loopback_port, loopback_command
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -58,12 +57,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_streamlit(port: int) -> subprocess.Popen[bytes]:
     """Start Fogmap on a loopback port (``streamlit run app.py`` via gmm_app.cli)."""
     return subprocess.Popen(
@@ -99,7 +92,7 @@ def streamlit_server() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     Waits until the server is healthy; stops it (killing it if it hangs) on exit.
     The tests and the scripts in bench/ and tools/ all start Fogmap this way.
     """
-    port = _free_port()
+    port = free_loopback_port()
     process = start_streamlit(port)
     url = f"http://127.0.0.1:{port}"
     try:
