@@ -365,10 +365,9 @@ def razor_section(
         The type the razor shows (or showed last, while closed) when there is a
         choice (several types), else None: what the link keeps.
     """
-    box = st.expander(
+    box = state.section(
         "Open the razor: each criterion split into fit and penalty",
-        key=RAZOR_SECTION,
-        bind="query-params",
+        RAZOR_SECTION,
     )
     with box:
         if box.open:

@@ -28,10 +28,9 @@ HILLS_SECTION = "fx_show_hills"
 
 def recipe_section(data: Dataset, an: Analysis) -> None:
     """The smoothie recipe (:func:`recipe`) in a section the student opens."""
-    box = st.expander(
+    box = state.section(
         "Open the recipe: how much of each hill goes into the blend",
-        key=RECIPE_SECTION,
-        bind="query-params",
+        RECIPE_SECTION,
     )
     with box:
         if box.open:
@@ -40,10 +39,9 @@ def recipe_section(data: Dataset, an: Analysis) -> None:
 
 def hills_section_box(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> None:
     """The hills (:func:`hills_section`) in a section the student opens."""
-    box = st.expander(
+    box = state.section(
         "Open the hills: the mixture's density as a map or a 3-D landscape",
-        key=HILLS_SECTION,
-        bind="query-params",
+        HILLS_SECTION,
     )
     with box:
         if box.open:

@@ -126,7 +126,7 @@ def map_section(
     marks : sequence of (int, str)
         Points the "Check yourself" questions ask about: (row, "P").
     """
-    box = st.expander(SECTION_LABEL, key=SECTION, bind="query-params")
+    box = state.section(SECTION_LABEL, SECTION)
     with box:
         if not box.open:
             return

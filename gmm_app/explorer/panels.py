@@ -292,10 +292,9 @@ def comparison_panels(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> 
         + strip_note
         + slice_note
     )
-    box = st.expander(
+    box = state.section(
         "Open two more maps: the GMM's own labels and borders, and one hill's share",
-        key=MORE_MAPS,
-        bind="query-params",
+        MORE_MAPS,
     )
     with box:
         if not box.open:

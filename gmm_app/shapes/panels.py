@@ -258,10 +258,9 @@ def type_panels(
             "fits are upright and round in the features themselves."
         )
     _row(data, fits, FIRST_TYPES, settings, projection)
-    box = st.expander(
+    box = state.section(
         "Compare all four shapes: open diag and tied too",
-        key=ALL_TYPES,
-        bind="query-params",
+        ALL_TYPES,
     )
     with box:
         if box.open:

@@ -54,10 +54,9 @@ SECTION = "cs_show_sandbox"
 
 def sandbox_section() -> None:
     """The sandbox (:func:`shape_sandbox`) in a section the student opens."""
-    box = st.expander(
+    box = state.section(
         "Open the sandbox: shape a hill and see what each type makes of it",
-        key=SECTION,
-        bind="query-params",
+        SECTION,
     )
     with box:
         if box.open:

@@ -95,10 +95,9 @@ def singular_section(
 
     Parameters are :func:`singular_demo`'s.
     """
-    box = st.expander(
+    box = state.section(
         "Open the demo: break a covariance on purpose, then fix it two ways",
-        key=SECTION,
-        bind="query-params",
+        SECTION,
     )
     with box:
         if box.open:

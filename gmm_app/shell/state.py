@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import streamlit as st
 
 from gmm_app.words import md_escape
+
+if TYPE_CHECKING:  # Streamlit's type for st.expander's container
+    from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
 
 T = TypeVar("T")
 PREFIX = "fog."
@@ -216,3 +219,26 @@ def write_url(values: dict[str, object], owned: Collection[str]) -> None:
     for name, value in values.items():
         if st.query_params.get(name) != str(value):
             st.query_params[name] = str(value)
+
+
+def section(label: str, key: str) -> ExpanderContainer:
+    """A part of a lesson that opens on demand, remembered in the page's URL.
+
+    An ``st.expander`` bound to the query parameter ``key`` (Streamlit 1.67): the
+    page reruns when it is opened or closed, and its ``.open`` says whether to
+    compute and draw what it holds, so a closed section costs the first paint
+    nothing; a shared link reopens the sections that were open.
+
+    Parameters
+    ----------
+    label : str
+        What opening it shows, in the student's words ("Open the recipe: ...").
+    key : str
+        Its widget key and URL parameter (``fx_show_map``).
+
+    Returns
+    -------
+    ExpanderContainer
+        Use as ``with box: if box.open: ...``.
+    """
+    return st.expander(label, key=key, bind="query-params")
