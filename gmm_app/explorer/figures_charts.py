@@ -141,7 +141,7 @@ def log_density_histogram(
         showarrow=False,
         font=dict(size=13, color=OUTLIER_COLOUR),
     )
-    fig.update_xaxes(title="log-density log p(x): low = far from every hill")
+    fig.update_xaxes(title="log-density log p(x): low = far from hills")
     fig.update_yaxes(title="points")
     return finish_figure(
         fig,
