@@ -105,18 +105,25 @@ POSITION = "fog.em_position"
 _NARRATION_STARTS = ("**The guess.**", "**E-step ", "**M-step ")
 
 
-def open_stepper(query_params: dict[str, str] | None = None) -> AppTest:
-    """A fresh session on the EM stepper, reached from Home as a student would.
+def open_lesson(
+    page: str, query_params: dict[str, str] | None = None, timeout: float = 180
+) -> AppTest:
+    """A fresh session on ``page``, reached from Home as a student would.
 
     ``query_params`` are in the URL of the session's first run (a shared link).
     """
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     for name, value in (query_params or {}).items():
         at.query_params[name] = value
     at.run()
-    at.switch_page(STEPPER).run()
-    assert not at.exception
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def open_stepper(query_params: dict[str, str] | None = None) -> AppTest:
+    """A fresh session on the EM stepper (:func:`open_lesson`)."""
+    return open_lesson(STEPPER, query_params, timeout=60)
 
 
 def figure_by_key(at: AppTest, key: str) -> dict:

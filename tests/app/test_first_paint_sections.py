@@ -10,7 +10,7 @@ charts as before.
 
 from __future__ import annotations
 
-from apptest_helpers import ROOT, chart_keys, figure_by_key
+from apptest_helpers import chart_keys, figure_by_key, open_lesson
 from streamlit.testing.v1 import AppTest
 
 from gmm_app.choosing_k.panels import RAZOR_SECTION
@@ -24,16 +24,6 @@ from gmm_app.shapes.singular import SECTION as DEMO_SECTION
 EXPLORER = "pages/1_Fog_explorer.py"
 SHAPES = "pages/3_Covariance_shapes.py"
 CHOOSING_K = "pages/4_Choosing_K.py"
-
-
-def open_page(page: str, **query: str) -> AppTest:
-    """A fresh session on ``page``, reached from Home, with ``query`` in its URL."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.run()
-    at.switch_page(page).run()
-    return ok(at)
 
 
 def ok(at: AppTest) -> AppTest:
@@ -68,7 +58,7 @@ def widget_keys(at: AppTest) -> set[str]:
 
 
 def test_the_explorer_first_paints_two_small_maps_alone() -> None:
-    at = open_page(EXPLORER, dataset="overlapping")
+    at = open_lesson(EXPLORER, {"dataset": "overlapping"})
     # K-Means' islands beside how sure the GMM is, with its hills drawn over.
     assert chart_keys(at) == ["fx_kmeans", "fx_confidence"]
     names = [t.get("name", "") for t in figure_by_key(at, "fx_confidence")["data"]]
@@ -87,7 +77,7 @@ def test_the_explorer_first_paints_two_small_maps_alone() -> None:
 
 
 def test_opening_each_explorer_section_draws_its_charts() -> None:
-    at = open_page(EXPLORER, dataset="overlapping")
+    at = open_lesson(EXPLORER, {"dataset": "overlapping"})
     at.session_state[MORE_MAPS] = True
     ok(at.run())
     assert chart_keys(at) == ["fx_kmeans", "fx_confidence", "fx_gmm", "fx_soft"]
@@ -104,20 +94,20 @@ def test_opening_each_explorer_section_draws_its_charts() -> None:
 
 
 def test_picking_the_soft_panels_hill_opens_it() -> None:
-    at = open_page(EXPLORER, dataset="overlapping")
+    at = open_lesson(EXPLORER, {"dataset": "overlapping"})
     at.selectbox(key="fx_hill").set_value(1).run()
     soft = figure_by_key(ok(at), "fx_soft")
     assert "Fog: how much hill B?" in soft["layout"]["title"]["text"]
 
 
 def test_an_explorer_link_opens_the_sections_it_names() -> None:
-    at = open_page(EXPLORER, dataset="overlapping", fx_show_hills="true")
+    at = open_lesson(EXPLORER, {"dataset": "overlapping", "fx_show_hills": "true"})
     assert chart_keys(at)[2:] == ["fx_hills_contour"]
     assert sections(at)["Open the big map"] == 0
 
 
 def test_the_explorer_questions_open_the_map_they_mark() -> None:
-    at = open_page(EXPLORER, dataset="overlapping")
+    at = open_lesson(EXPLORER, {"dataset": "overlapping"})
     at.toggle(key="check_fx").set_value(True).run()
     names = [t.get("name", "") for t in figure_by_key(ok(at), "fx_map")["data"]]
     assert any(n.startswith("points asked") for n in names)
@@ -132,7 +122,7 @@ def test_the_explorer_questions_open_the_map_they_mark() -> None:
 
 
 def test_covariance_shapes_first_paints_two_types_alone() -> None:
-    at = open_page(SHAPES)
+    at = open_lesson(SHAPES)
     # The least and the most freedom; all four are in the table beneath.
     assert chart_keys(at) == ["cs_panel_spherical", "cs_panel_full"]
     assert sections(at) == {
@@ -146,7 +136,7 @@ def test_covariance_shapes_first_paints_two_types_alone() -> None:
 
 
 def test_opening_the_sections_draws_them() -> None:
-    at = open_page(SHAPES, cs_show_all_types="true")
+    at = open_lesson(SHAPES, {"cs_show_all_types": "true"})
     assert chart_keys(at) == [
         "cs_panel_spherical",
         "cs_panel_full",
@@ -169,7 +159,7 @@ def test_opening_the_sections_draws_them() -> None:
 
 
 def test_the_shapes_questions_open_what_they_ask_about() -> None:
-    at = open_page(SHAPES)
+    at = open_lesson(SHAPES)
     at.toggle(key="check_cs").set_value(True).run()
     ok(at)
     assert at.session_state[ALL_TYPES] is True
@@ -187,7 +177,7 @@ def test_the_shapes_questions_open_what_they_ask_about() -> None:
 
 
 def test_choosing_k_first_paints_the_chart_and_the_fit_alone() -> None:
-    at = open_page(CHOOSING_K, ck_types="full,diag")
+    at = open_lesson(CHOOSING_K, {"ck_types": "full,diag"})
     assert chart_keys(at) == ["ck_chart", "ck_fit"]
     assert sections(at) == {"Open the razor": 0}
     assert "ck_razor_type" not in widget_keys(at)
@@ -196,7 +186,7 @@ def test_choosing_k_first_paints_the_chart_and_the_fit_alone() -> None:
 
 
 def test_opening_the_razor_draws_it_with_its_type_picker() -> None:
-    at = open_page(CHOOSING_K, ck_types="full,diag", ck_show_razor="true")
+    at = open_lesson(CHOOSING_K, {"ck_types": "full,diag", "ck_show_razor": "true"})
     assert chart_keys(at) == ["ck_chart", "ck_fit", "ck_razor"]
     at.radio(key="ck_razor_type").set_value("diag").run()
     ok(at)

@@ -11,23 +11,13 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from apptest_helpers import ROOT, plotly_figures, upload_csv
+from apptest_helpers import open_lesson, plotly_figures, upload_csv
 from sklearn.datasets import load_wine
 from streamlit.testing.v1 import AppTest
 
 EXPLORER = "pages/1_Fog_explorer.py"
 SHAPES = "pages/3_Covariance_shapes.py"
 CHOOSING_K = "pages/4_Choosing_K.py"
-
-
-def open_page(page: str, query: dict[str, str] | None = None) -> AppTest:
-    """A fresh session on ``page``, reached from Home, with ``query`` in its URL."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    for name, value in (query or {}).items():
-        at.query_params[name] = value
-    at.run()
-    at.switch_page(page).run()
-    return ok(at)
 
 
 def ok(at: AppTest) -> AppTest:
@@ -71,7 +61,7 @@ def assert_same(first: AppTest, second: AppTest, controls: dict[str, str]) -> No
 
 
 def test_a_choosing_k_link_reopens_the_same_sweep_and_fit() -> None:
-    at = open_page(CHOOSING_K)
+    at = open_lesson(CHOOSING_K)
     at.selectbox(key="dataset").set_value("overlapping").run()
     at.multiselect(key="ck_types").set_value(["full", "diag"]).run()
     at.slider(key="ck_k_max").set_value(6).run()
@@ -86,7 +76,7 @@ def test_a_choosing_k_link_reopens_the_same_sweep_and_fit() -> None:
     at.radio(key="ck_razor_type").set_value("full").run()
     ok(at)
     assert link(at)["ck_pick"] == "diag,5"
-    again = open_page(CHOOSING_K, link(at, "ck_show_razor"))
+    again = open_lesson(CHOOSING_K, link(at, "ck_show_razor"))
     controls = {
         "dataset": "selectbox",
         "ck_types": "multiselect",
@@ -104,7 +94,7 @@ def test_a_choosing_k_link_reopens_the_same_sweep_and_fit() -> None:
 
 
 def test_an_explorer_link_reopens_every_control() -> None:
-    at = open_page(EXPLORER)
+    at = open_lesson(EXPLORER)
     at.selectbox(key="dataset").set_value("varied").run()
     at.number_input(key="n_components").set_value(4).run()
     at.selectbox(key="covariance_type").set_value("diag").run()
@@ -124,7 +114,7 @@ def test_an_explorer_link_reopens_every_control() -> None:
     at.button_group(key="fx_hills_view").set_value("contour").run()
     ok(at)
     assert link(at)["fx_background"] == "both"
-    again = open_page(EXPLORER, link(at, "fx_show_map", "fx_show_hills"))
+    again = open_lesson(EXPLORER, link(at, "fx_show_map", "fx_show_hills"))
     controls = {
         "dataset": "selectbox",
         "n_components": "number_input",
@@ -146,7 +136,7 @@ def test_an_explorer_link_reopens_every_control() -> None:
 
 
 def test_a_covariance_shapes_link_reopens_every_control() -> None:
-    at = open_page(SHAPES)
+    at = open_lesson(SHAPES)
     at.selectbox(key="dataset").set_value("old_faithful").run()
     at.number_input(key="n_components").set_value(2).run()
     at.selectbox(key="covariance_type").set_value("tied").run()
@@ -161,7 +151,7 @@ def test_a_covariance_shapes_link_reopens_every_control() -> None:
     at.radio(key="cs_broken").set_value("few").run()
     ok(at)
     assert link(at)["cs_tilt"] == "-45"
-    again = open_page(SHAPES, link(at, "cs_show_sandbox", "cs_show_broken"))
+    again = open_lesson(SHAPES, link(at, "cs_show_sandbox", "cs_show_broken"))
     controls = {
         "dataset": "selectbox",
         "n_components": "number_input",
@@ -185,13 +175,13 @@ def test_the_plane_shown_travels_for_the_same_file() -> None:
     """A file cannot travel in a link; the plane chosen does, for that file."""
     views = {CHOOSING_K: "ck_view", SHAPES: "cs_view", EXPLORER: "fx_view"}
     for page, key in views.items():
-        at = open_page(page)
+        at = open_lesson(page)
         upload_csv(at, "wine.csv", _wine_csv())
         if page == CHOOSING_K:
             at.slider(key="ck_k_max").set_value(3).run()
         at.selectbox(key=key).set_value("0,2").run()
         ok(at)
         assert link(at)[key] == "0,2", page
-        again = open_page(page, link(at))
+        again = open_lesson(page, link(at))
         upload_csv(again, "wine.csv", _wine_csv())
         assert ok(again).selectbox(key=key).value == "0,2", page
