@@ -263,9 +263,10 @@ class Session:
                         run.exceptions.append(f"{e.type}: {e.message}")
                     elif what == "bidi_component" and (
                         element.bidi_component.id.endswith("-em_map")
-                    ):  # the map is a live chart: its figure is in its data
-                        data = json.loads(element.bidi_component.json)
-                        run.map_spec = data["figure"]
+                    ):  # the map is a live chart: its data is its arguments'
+                        # JSON, a newline, the figure's JSON (gmm_app.shell.live_chart)
+                        data = element.bidi_component.bytes.decode()
+                        run.map_spec = data.split("\n", 1)[1]
                 elif kind == "script_finished" and fwd.script_finished in DONE:
                     run.status = fwd.script_finished
                     break
@@ -540,13 +541,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def classroom(
-    uri: str, pid: int, args: argparse.Namespace
-) -> tuple[list[Student], dict[str, tuple[float, float]], dict[str, float]]:
-    memory = {"fresh server": rss_mib(pid)}
-    warm_ms = await warm_up(uri, args.timeout)
-    memory["after a warm-up session"] = rss_mib(pid)
-    students = [
+def new_class(args: argparse.Namespace) -> list[Student]:
+    """``args.clients`` students, each on their own data set and seed."""
+    return [
         Student(
             number=i,
             dataset=DATASETS[i % len(DATASETS)],
@@ -555,6 +552,15 @@ async def classroom(
         )
         for i in range(args.clients)
     ]
+
+
+async def classroom(
+    uri: str, pid: int, args: argparse.Namespace
+) -> tuple[list[Student], dict[str, tuple[float, float]], dict[str, float]]:
+    memory = {"fresh server": rss_mib(pid)}
+    warm_ms = await warm_up(uri, args.timeout)
+    memory["after a warm-up session"] = rss_mib(pid)
+    students = new_class(args)
     tasks = [asyncio.create_task(student_loop(s, uri, args)) for s in students]
     # Steady state: from the moment every page is loaded until the first student
     # stops clicking; throughput and CPU are measured over that window.
@@ -631,15 +637,7 @@ async def classroom_replicas(
             )
         )
     memory["after a warm-up session each"] = memory_now()
-    students = [
-        Student(
-            number=i,
-            dataset=DATASETS[i % len(DATASETS)],
-            data_seed=100 + i,
-            n_samples=args.n_samples,
-        )
-        for i in range(args.clients)
-    ]
+    students = new_class(args)
     tasks = [asyncio.create_task(student_loop(s, uri, args, proxy)) for s in students]
     while any(s.load_ms is None and not s.errors for s in students):
         await asyncio.sleep(0.05)
