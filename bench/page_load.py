@@ -67,7 +67,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
 from conftest import (  # noqa: E402  (tests/browser/conftest.py)
     CHROMIUM_ARGS,
     find_chromium,
-    wait_healthy,
+    serving,
 )
 from playwright.sync_api import Browser, Page, WebSocket, sync_playwright  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
@@ -255,17 +255,8 @@ def app_server(app_dir: Path) -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process)
+    with serving(process, f"http://127.0.0.1:{port}") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @contextlib.contextmanager

@@ -28,7 +28,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from gmm_app import cli
-from tests.browser.conftest import CHROMIUM_ARGS, find_chromium, wait_healthy
+from tests.browser.conftest import CHROMIUM_ARGS, find_chromium, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_LOCK = ROOT / "requirements.txt"
@@ -253,17 +253,8 @@ def fogmap_command(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process)
+    with serving(process, f"http://127.0.0.1:{port}") as url:
         yield url, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 NO_CHROMIUM = (

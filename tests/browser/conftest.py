@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from deploy.serve import stop_process
 from gmm_app.cli import free_loopback_port, loopback_command
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,17 +95,20 @@ def streamlit_server() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """
     port = free_loopback_port()
     process = start_streamlit(port)
-    url = f"http://127.0.0.1:{port}"
+    with serving(process, f"http://127.0.0.1:{port}") as url:
+        yield url, process
+
+
+@contextlib.contextmanager
+def serving(process: subprocess.Popen[bytes], url: str) -> Iterator[str]:
+    """``url`` once ``process`` answers its health check; on exit the process is
+    stopped (SIGTERM, killed if still there after 10 s, ``deploy.serve.stop_process``).
+    """
     try:
         wait_healthy(url, process)
-        yield url, process
+        yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.fixture(scope="session")
