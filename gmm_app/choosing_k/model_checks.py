@@ -28,6 +28,11 @@ def _k_options(sweep: TypeSweep) -> tuple[str, ...]:
     return tuple(f"K = {int(k)}" for k in sweep.ks)
 
 
+def _k_wrong(sweep: TypeSweep, notes: dict[int, str]) -> tuple[str, ...]:
+    """What a wrong pick of each K hears (``""`` for the plain "not quite")."""
+    return tuple(notes.get(i, "") for i in range(len(sweep.ks)))
+
+
 ###############################################################################
 # The questions
 
@@ -56,9 +61,9 @@ def bic_k_check(sweep: TypeSweep) -> Check | None:
     values = ", ".join(f"K = {int(sweep.ks[j])}: {score(float(bic[j]))}" for j in near)
     ll = sweep.log_likelihood
     top = int(np.argmax(ll))
-    wrong = [""] * len(sweep.ks)
+    notes: dict[int, str] = {}
     if int(sweep.ks[top]) != best:
-        wrong[top] = (
+        notes[top] = (
             f"K = {int(sweep.ks[top])} fits best (highest ln L), but its "
             f"{int(sweep.n_parameters[top])} parameters cost "
             f"{score(float(sweep.bic_penalty[top]))} in BIC against "
@@ -75,7 +80,7 @@ def bic_k_check(sweep: TypeSweep) -> Check | None:
             "BIC = −2 ln L + p ln N: up to that K each extra hill buys more fit "
             "than its parameters cost; past it, less.",
         ),
-        wrong=tuple(wrong),
+        wrong=_k_wrong(sweep, notes),
     )
 
 
@@ -112,10 +117,10 @@ def likelihood_check(sweep: TypeSweep) -> Check | None:
             f"Where it dips (K = {k} below K = {before}), this run's restarts "
             "stopped on a worse local optimum: a better fit exists."
         )
-    wrong = [""] * len(sweep.ks)
     i_bic = sweep.index(k_bic)
+    notes: dict[int, str] = {}
     if i_bic != top:
-        wrong[i_bic] = (
+        notes[i_bic] = (
             f"K = {k_bic} is BIC's pick, the best trade; it does not fit best."
         )
     return Check(
@@ -125,7 +130,7 @@ def likelihood_check(sweep: TypeSweep) -> Check | None:
         options=_k_options(sweep),
         answers=(top,),
         why=tuple(why),
-        wrong=tuple(wrong),
+        wrong=_k_wrong(sweep, notes),
     )
 
 
