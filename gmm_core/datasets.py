@@ -49,6 +49,10 @@ class Dataset:
     origin : Origin or None
         For a preset's data: which preset, size and seed made it (so a script can
         make it again); None for a file.
+    read_options : tuple of (str, object) pairs
+        For a file: the ``pandas.read_csv`` keyword arguments that read it
+        (``encoding``, ``sep``, ``header``, maybe ``decimal`` and ``thousands``),
+        so a script can read it the same way; empty otherwise.
     """
 
     name: str
@@ -64,6 +68,7 @@ class Dataset:
     sample_of: int | None = None
     unscaled: Dataset | None = None
     origin: Origin | None = None
+    read_options: tuple[tuple[str, object], ...] = ()
 
     @property
     def n_samples(self) -> int:

@@ -117,11 +117,14 @@ def _looks_numeric(cells: list[str], options: dict[str, str]) -> bool:
     return bool(cells)
 
 
-def _parse(text: str, name: str) -> tuple[pd.DataFrame, list[str], int]:
+def _parse(
+    text: str, name: str
+) -> tuple[pd.DataFrame, list[str], int, dict[str, object]]:
     """pandas reads the table; we choose the delimiter, number format and header.
 
-    Returns the table, notes on how it was read, and how many rows were skipped
-    for having more fields than the header.
+    Returns the table, notes on how it was read, how many rows were skipped for
+    having more fields than the header, and the delimiter, header and number
+    options given to ``pandas.read_csv``.
     """
     sep = _sniff(text)
     options = _number_format(text, sep)
@@ -185,7 +188,7 @@ def _parse(text: str, name: str) -> tuple[pd.DataFrame, list[str], int]:
         notes.append(f"Columns are separated by {_DELIMITER_NAMES[sep]}.")
     if options.get("decimal") == ",":
         notes.append("Numbers use decimal commas.")
-    return frame, notes, len(ragged)
+    return frame, notes, len(ragged), {"sep": sep, "header": header, **options}
 
 
 def _clean_names(frame: pd.DataFrame) -> pd.DataFrame:
@@ -319,8 +322,8 @@ def read_table(data: bytes, name: str) -> Dataset:
     Dataset
         ``X`` of shape (N, D) holds the usable numeric columns of the usable rows;
         ``table`` holds those rows with every column as read (text columns too),
-        ``rows_read`` counts the data rows in the file, and ``notes`` says what was
-        dropped and why.
+        ``rows_read`` counts the data rows in the file, ``notes`` says what was
+        dropped and why, and ``read_options`` how pandas read it.
 
     Raises
     ------
@@ -344,7 +347,7 @@ def read_table(data: bytes, name: str) -> Dataset:
             f"{name} holds only blank lines. Upload a CSV with a header row and at "
             "least 2 rows of numbers."
         )
-    frame, notes, n_ragged = _parse(text, name)
+    frame, notes, n_ragged, read_as = _parse(text, name)
     if encoding == "utf-16":
         notes.insert(0, "The file is UTF-16 text (Excel's Unicode text).")
     elif encoding != "utf-8-sig":
@@ -410,6 +413,7 @@ def read_table(data: bytes, name: str) -> Dataset:
         notes=tuple(notes),
         rows_read=rows_read,
         table=rows,
+        read_options=(("encoding", encoding), *read_as.items()),
     )
 
 

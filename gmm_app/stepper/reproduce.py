@@ -133,14 +133,50 @@ def _preset_lines(data: Dataset, origin: Origin) -> tuple[list[str], list[str]]:
 
 
 def _file_lines(data: Dataset) -> tuple[list[str], list[str]]:
-    """Imports and lines that read the student's file into ``X``."""
+    """Imports and lines that read the student's file into ``X``.
+
+    The file is read with the options Fogmap found (delimiter, header, decimal
+    commas, encoding), and the columns are taken by position, as Fogmap named
+    some of them itself (a file without a header, a blank or repeated name).
+    """
     own = data.unscaled or data
-    columns = list(own.feature_names)
-    lines = [f"frame = pd.read_csv({own.name!r}, skipinitialspace=True)"]
-    lines += [f"# Fogmap's note on reading it: {note}" for note in own.notes]
+    options = {"encoding": "utf-8", "sep": ",", "header": 0, **dict(own.read_options)}
+    arguments = ", ".join(f"{key}={value!r}" for key, value in options.items())
+    lines = [
+        "frame = pd.read_csv(",
+        f"    {own.name!r},",
+        *textwrap.wrap(
+            f"{arguments}, skipinitialspace=True, index_col=False, "
+            "on_bad_lines='skip',",
+            _WIDTH,
+            initial_indent="    ",
+            subsequent_indent="    ",
+            break_long_words=False,
+        ),
+        ")",
+    ]
+    for note in own.notes:
+        lines += textwrap.wrap(
+            f"Fogmap's note on reading it: {note}",
+            _WIDTH,
+            initial_indent="# ",
+            subsequent_indent="#   ",
+        )
+    read_columns = list(own.table.columns) if own.table is not None else []
+    positions = [
+        read_columns.index(name) if name in read_columns else i
+        for i, name in enumerate(own.feature_names)
+    ]
+    names = ", ".join(repr(name) for name in own.feature_names)
+    lines += textwrap.wrap(
+        f"Fogmap's columns, by position: {names}.",
+        _WIDTH,
+        initial_indent="# ",
+        subsequent_indent="# ",
+    )
     lines += [
-        f"columns = {columns!r}",
-        "values = frame[columns].apply(pd.to_numeric, errors='coerce')",
+        f"columns = {literal(positions, indent=len('columns = '))}",
+        "values = frame.iloc[:, columns].apply(pd.to_numeric, errors='coerce')",
         "# Rows with a gap or text in a number column are left out, as Fogmap does.",
         "X = values[np.isfinite(values).all(axis=1)].to_numpy(dtype=float)",
     ]

@@ -36,9 +36,37 @@ _CSV = b"""id,height,weight,note
 """
 
 
-def _file(tmp_path: Path, *, standardised: bool = False) -> Dataset:
-    (tmp_path / "people.csv").write_bytes(_CSV)
-    data = read_table(_CSV, "people.csv")
+# People as a European spreadsheet saves them: semicolons, decimal commas, dots
+# between thousands, Windows-1252 text, a gap, and a row with a field too many.
+_EUROPEAN = """Größe;Gewicht;Einkommen
+170,2;65,1;1.250
+182,5;80,3;2.480
+;70,0;1.900
+165,0;55,4;1.100
+158,3;52,0;3.050
+190,1;95,2;2.200
+175,5;72,8;1.720
+160,0;50,5;2.640
+185,3;88,8;1.380
+168,8;61,0;2.910
+172,4;69,9;1.530
+155,1;48,2;2.050;extra
+178,9;77,7;1.670
+188,0;91,0;2.330
+""".encode("cp1252")
+# No header, and a blank line.
+_HEADLESS = b"\n".join(
+    line.split(b",", 1)[1].rsplit(b",", 1)[0]
+    for line in _CSV.splitlines()[1:]
+    if b"abc" not in line
+).replace(b"\n", b"\n\n", 1)
+
+
+def _file(
+    tmp_path: Path, *, standardised: bool = False, content: bytes = _CSV
+) -> Dataset:
+    (tmp_path / "people.csv").write_bytes(content)
+    data = read_table(content, "people.csv")
     return data.standardised(in_names=True) if standardised else data
 
 
@@ -70,13 +98,27 @@ def _run(script: str, cwd: Path) -> tuple[float, np.ndarray]:
 
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 @pytest.mark.parametrize(
-    "source", ["blobs", "moons", "old_faithful", "upload", "upload_standardised"]
+    "source",
+    [
+        "blobs",
+        "moons",
+        "old_faithful",
+        "upload",
+        "upload_standardised",
+        "upload_european",
+        "upload_headless",
+    ],
 )
 def test_the_script_prints_the_pages_final_numbers(
     source: str, covariance_type: str, tmp_path: Path
 ) -> None:
     if source.startswith("upload"):
-        data = _file(tmp_path, standardised=source.endswith("standardised"))
+        content = {"upload_european": _EUROPEAN, "upload_headless": _HEADLESS}
+        data = _file(
+            tmp_path,
+            standardised=source.endswith("standardised"),
+            content=content.get(source, _CSV),
+        )
         init, tol, max_iter = "random_from_data", 1e-4, 100
     else:
         data = load_preset(source, None, 3)
@@ -90,6 +132,7 @@ def test_the_script_prints_the_pages_final_numbers(
     assert loglik == pytest.approx(end.mean_log_likelihood, abs=1e-6)
     np.testing.assert_allclose(means, end.params.means, atol=1e-6)
     assert f"max_iter={len(trace) - 1}," in script
+    assert max(len(line) for line in script.splitlines()) <= 88
 
 
 def test_a_run_stopped_by_max_iter_and_a_standardised_sample(tmp_path: Path) -> None:
