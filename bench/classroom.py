@@ -40,6 +40,16 @@ Server memory is the server process's resident set (``VmRSS`` from
 the end. "Per session" is (end - after warm-up) / students: it includes each
 student's cached data and trace (``st.cache_data`` entries keyed by the data).
 
+Side by side (``--before DIR``): the same class is run against a server of
+another checkout (``git archive HEAD | tar -x -C DIR`` plus a ``.venv`` symlink)
+and against this one, alternating (``--rounds`` pairs), and one table compares
+them. ``--setup CODE`` / ``--before-setup CODE`` run Python in that server's
+process before Fogmap starts (for example ``"import sys;
+sys.setswitchinterval(0.001)"``), to try a setting before adopting it.
+``--gc-log`` records every garbage collection in the server (``gc.callbacks``:
+generation, wall and CPU time, objects collected) and reports those of the
+steady state: a full (generation 2) collection stops every thread.
+
 Run: ``.venv/bin/python bench/classroom.py [--clients 30] [--duration 60]``.
 """
 
@@ -55,11 +65,13 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -75,9 +87,10 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
 
-from conftest import streamlit_server  # noqa: E402
+from conftest import serving  # noqa: E402
 
 from deploy.serve import ROUTE_COOKIE, Deployment, serve  # noqa: E402
+from gmm_app.cli import free_loopback_port, loopback_options  # noqa: E402
 from gmm_core import load_preset  # noqa: E402
 
 PAGE = "EM_stepper"
@@ -536,6 +549,61 @@ async def warm_up(uri: str, timeout: float) -> float:
     return run.seconds * 1000.0
 
 
+# Run in the server before Fogmap starts (--gc-log): one line per collection,
+# [wall clock, generation, wall ms, thread CPU ms, objects collected].
+GC_PROBE = """
+import gc as _gc, json as _json, time as _time
+_gc_log, _gc_start = open({path!r}, "a", buffering=1), [0.0, 0.0]
+def _gc_probe(phase, info):
+    if phase == "start":
+        _gc_start[:] = [_time.perf_counter(), _time.thread_time()]
+        return
+    _gc_log.write(_json.dumps([_time.time(), info["generation"],
+        (_time.perf_counter() - _gc_start[0]) * 1e3,
+        (_time.thread_time() - _gc_start[1]) * 1e3, info["collected"]]) + "\\n")
+_gc.callbacks.append(_gc_probe)
+"""
+
+
+@contextlib.contextmanager
+def fogmap_server(
+    tree: Path, setup: str = "", gc_log: Path | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Fogmap of checkout ``tree`` on a loopback port, as ``gmm_app.cli`` serves it.
+
+    ``setup`` (Python) and the GC probe run in the server's process first; then
+    ``gmm_app.cli`` runs as ``python -m gmm_app.cli`` would (from ``tree``, so
+    ``tree``'s ``gmm_app`` is the one served).
+    """
+    code = GC_PROBE.format(path=str(gc_log)) if gc_log is not None else ""
+    code += (
+        setup + "\nimport runpy\nrunpy.run_module('gmm_app.cli', run_name='__main__')"
+    )
+    port = free_loopback_port()
+    python = tree / ".venv" / "bin" / "python"
+    process = subprocess.Popen(
+        [str(python), "-c", code, *loopback_options(port)],
+        cwd=tree,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    with serving(process, f"http://127.0.0.1:{port}") as url:
+        yield url, process
+
+
+def gc_pauses(path: Path, start: float, end: float) -> dict[int, list[list[float]]]:
+    """The server's collections between wall clock ``start`` and ``end``, by
+    generation: [wall ms, CPU ms, collected] each."""
+    found: dict[int, list[list[float]]] = {0: [], 1: [], 2: []}
+    if not path.exists():
+        return found
+    for line in path.read_text().splitlines():
+        at, generation, wall, cpu, collected = json.loads(line)
+        if start <= at <= end:
+            found[generation].append([wall, cpu, collected])
+    return found
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -572,9 +640,11 @@ async def classroom(
         cpu_seconds(pid),
         time.process_time(),
     )
+    wall_start = time.time()
     while not any(task.done() for task in tasks):
         await asyncio.sleep(0.05)
     end, cpu1, client_cpu1 = time.perf_counter(), cpu_seconds(pid), time.process_time()
+    wall_end = time.time()
     await asyncio.gather(*tasks)
     memory["end of the run"] = rss_mib(pid)
     window = max(end - start, 1e-9)
@@ -585,6 +655,9 @@ async def classroom(
         "throughput (clicks/s)": clicks / window,
         "server CPU (cores busy)": (cpu1 - cpu0) / window,
         "load generator CPU (cores busy)": (client_cpu1 - client_cpu0) / window,
+        "server CPU per click (ms)": (cpu1 - cpu0) / max(clicks, 1) * 1e3,
+        "wall start": wall_start,
+        "wall end": wall_end,
     }
     return students, memory, usage
 
@@ -882,6 +955,30 @@ def main() -> None:
         default=0,
         help="with --replicas: this many students first upload a CSV through nginx",
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        help="another checkout (with .venv) to serve too, alternating with this "
+        "one, for a before/after in one run",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="with --before: this many before/after pairs",
+    )
+    parser.add_argument(
+        "--setup", default="", help="Python run in this checkout's server first"
+    )
+    parser.add_argument(
+        "--before-setup", default="", help="Python run in --before's server first"
+    )
+    parser.add_argument(
+        "--gc-log",
+        action="store_true",
+        help="log the server's garbage collections and report their pauses",
+    )
     args = parser.parse_args()
     if args.replicas:
         with serve(replicas=args.replicas) as proxy:
@@ -904,11 +1001,128 @@ def main() -> None:
             )
             report_replicas(students, per_replica, proxy, args)
         return
-    with streamlit_server() as (base, server):
-        log = ServerLog(server)
-        uri = base.replace("http://", "ws://") + "/_stcore/stream"
-        students, memory, usage = asyncio.run(classroom(uri, server.pid, args))
-    report(students, memory, usage, args, log.problems())
+    if args.before is None:
+        result = one_class(ROOT, args.setup, args)
+        report(*result[:3], args, result[3])
+        if args.gc_log:
+            report_gc(result[4], result[2]["window (s)"])
+        return
+    runs: dict[str, list[tuple]] = {"before": [], "after": []}
+    for _ in range(args.rounds):
+        runs["before"].append(one_class(args.before.resolve(), args.before_setup, args))
+        runs["after"].append(one_class(ROOT, args.setup, args))
+    compare(runs, args)
+
+
+def one_class(tree: Path, setup: str, args: argparse.Namespace) -> tuple:
+    """One class against a fresh server of checkout ``tree``: students, memory,
+    usage, the server's log problems and its collections in the steady state."""
+    with tempfile.TemporaryDirectory(prefix="fogmap-classroom-") as folder:
+        gc_log = Path(folder) / "gc.jsonl" if args.gc_log else None
+        with fogmap_server(tree, setup, gc_log) as (base, server):
+            log = ServerLog(server)
+            uri = base.replace("http://", "ws://") + "/_stcore/stream"
+            students, memory, usage = asyncio.run(classroom(uri, server.pid, args))
+        pauses = (
+            gc_pauses(gc_log, usage["wall start"], usage["wall end"])
+            if gc_log is not None
+            else {}
+        )
+    return students, memory, usage, log.problems(), pauses
+
+
+def report_gc(pauses: dict[int, list[list[float]]], window: float) -> None:
+    """The server's garbage collections in the steady state."""
+    print("\n| generation | collections x median pause, wall ms (max), % of the time |")
+    print("| --- | --- |")
+    for generation, found in pauses.items():
+        print(f"| {generation} | {gc_cell(found, window)} |")
+
+
+def compare(runs: dict[str, list[tuple]], args: argparse.Namespace) -> None:
+    """One table: every run of the before and the after checkout, in the order run."""
+    think = f"{args.think:g} s think time" if args.think else "no think time"
+    print(
+        f"# Classroom, before ({args.before}) and after ({ROOT}), alternating: "
+        f"{args.clients} students, {args.duration:g} s, {args.n_samples:,} points, "
+        f"{think}, {os.cpu_count()} cores\n"
+    )
+    if args.setup or args.before_setup:
+        print(f"setup before: `{args.before_setup}`; after: `{args.setup}`\n")
+    names = [
+        f"{side} {i + 1}" for i in range(args.rounds) for side in ("before", "after")
+    ]
+    results = [runs[n.split()[0]][int(n.split()[1]) - 1] for n in names]
+    print("| what | " + " | ".join(names) + " |")
+    print("| --- |" + " ---: |" * len(names))
+
+    def row(label: str, cell) -> None:
+        print(f"| {label} | " + " | ".join(cell(*r) for r in results) + " |")
+
+    def nexts(students: list[Student]) -> list[float]:
+        return [t for s in students for t in s.next_ms] or [float("nan")]
+
+    row(
+        "errors / isolation failures / server log problems",
+        lambda st, _m, _u, log, _g: (
+            f"{sum(len(s.errors) for s in st)} / "
+            f"{sum(len(s.isolation) for s in st)} / {len(log)}"
+        ),
+    )
+    row(
+        "maps checked",
+        lambda st, *_: f"{sum(s.maps_checked for s in st):,}",
+    )
+    row(
+        "clicks per second",
+        lambda _s, _m, u, *_: f"{u['throughput (clicks/s)']:.1f}",
+    )
+    row(
+        "Next p50 / p95 / max (ms)",
+        lambda st, *_: (
+            f"{statistics.median(nexts(st)):,.0f} / "
+            f"{percentile(nexts(st), 0.95):,.0f} / {max(nexts(st)):,.0f}"
+        ),
+    )
+    row(
+        "server CPU (cores) / per click (ms)",
+        lambda _s, _m, u, *_: (
+            f"{u['server CPU (cores busy)']:.2f} / {u['server CPU per click (ms)']:.1f}"
+        ),
+    )
+    row(
+        "RSS end (MiB)",
+        lambda _s, m, *_: f"{m['end of the run'][0]:,.0f}",
+    )
+    if args.gc_log:
+        for generation in (0, 1, 2):
+            row(
+                f"gen {generation} collections: count x median (max) ms, % of time",
+                lambda _s, _m, u, _l, g, generation=generation: gc_cell(
+                    g[generation], u["window (s)"]
+                ),
+            )
+    problems_seen = [
+        f"{name}: {line}"
+        for name, r in zip(names, results, strict=True)
+        for line in (
+            [f"student {s.number}: {e}" for s in r[0] for e in s.errors + s.isolation]
+            + r[3]
+        )
+    ]
+    for line in problems_seen[:20]:
+        print(f"- {line}")
+
+
+def gc_cell(found: list[list[float]], window: float) -> str:
+    """``count x median (max) ms, share of the window`` for one generation."""
+    if not found:
+        return "0"
+    walls = [p[0] for p in found]
+    return (
+        f"{len(walls)} x {statistics.median(walls):.1f} ({max(walls):.0f}), "
+        f"{sum(walls) / window / 10:.1f}%"
+    )
 
 
 if __name__ == "__main__":
