@@ -40,12 +40,11 @@ trace = (
 )
 
 if trace is not None:
-    timer_on = controls.is_playing()
-    tick = controls.tick_seconds()
 
-    @st.fragment(run_every=tick if timer_on else None)
+    @st.fragment
     def stepper() -> None:
-        """Everything that changes on a step; a click reruns only this part."""
+        """Everything that changes on a step; a click reruns only this part, and so
+        does Play: the map asks for each next half-step (stepper.controls.tick)."""
         controls.advance_if_playing(trace)
         predict_panel.hold(data.X, trace, predicting)
         position = controls.controls(trace)
@@ -75,9 +74,6 @@ if trace is not None:
         st.subheader("K-Means in lockstep: the same start on a clear day")
         experiments.kmeans_lockstep(data, view, trace, projection)
         write_url(settings, position, start)
-        playing = controls.is_playing()
-        if playing != timer_on or (playing and controls.tick_seconds() != tick):
-            controls.restart_timer()  # the whole page: start, stop or retime it
 
     stepper()
 else:  # the student is placing hills: the link still says how far they got

@@ -32,6 +32,7 @@ import math
 import shutil
 import tempfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, overload
@@ -226,6 +227,18 @@ def _no_callback() -> None:
     callback for it; the click is read from the component's result instead."""
 
 
+def _ticked(key: str, on_tick: Callable[[str], None] | None) -> None:
+    """The chart ``key`` asks for the next figure (its clock, ``clock_ms``): hand
+    ``on_tick`` the tag of the figure it shows. A callback, so it runs before the
+    rerun's script, as a button's does."""
+    state = st.session_state.get(key)
+    value = state.get("tick") if isinstance(state, dict) else None
+    if on_tick is not None and isinstance(value, dict):
+        shown = value.get("shown")
+        if isinstance(shown, str):
+            on_tick(shown)
+
+
 @dataclass(frozen=True)
 class ChartClick:
     """Where a student clicked on a live chart drawn with ``anywhere=True``.
@@ -290,6 +303,8 @@ def _draw(
     tag: str | None = None,
     after: tuple[str, ...] = (),
     glide_ms: int = GLIDE_MS,
+    clock_ms: int = 0,
+    on_tick: Callable[[str], None] | None = None,
 ) -> dict | None:
     """Send ``fig`` to the chart ``key``; a new click's value, else None."""
     spec = dict(figure_spec(fig) if isinstance(fig, go.Figure) else fig)
@@ -311,6 +326,7 @@ def _draw(
         "revision": zlib.crc32(figure.encode()),
         "config": chart_config(key, {**CHART_CONFIG, **(config or {})}),
         "glide_ms": glide_ms,
+        "clock_ms": clock_ms if on_tick is not None else 0,
         "tag": tag,
         "after": list(after),
     }
@@ -320,7 +336,12 @@ def _draw(
     # map on 2,000 points); bytes are only hashed.
     data = json.dumps(args).encode() + b"\n" + figure.encode()
     # The click is a trigger value: it is there on the rerun the click caused only.
-    value = _component()(key=key, data=data, on_click_change=_no_callback).click
+    value = _component()(
+        key=key,
+        data=data,
+        on_click_change=_no_callback,
+        on_tick_change=functools.partial(_ticked, key, on_tick),
+    ).click
     if not isinstance(value, dict):
         return None
     seen = _SEEN + key
@@ -345,6 +366,8 @@ def live_chart(
     tag: str | None = None,
     after: tuple[str, ...] = (),
     glide_ms: int = GLIDE_MS,
+    clock_ms: int = 0,
+    on_tick: Callable[[str], None] | None = None,
 ) -> int | None: ...
 
 
@@ -359,6 +382,8 @@ def live_chart(
     tag: str | None = None,
     after: tuple[str, ...] = (),
     glide_ms: int = GLIDE_MS,
+    clock_ms: int = 0,
+    on_tick: Callable[[str], None] | None = None,
 ) -> ChartClick | None: ...
 
 
@@ -372,6 +397,8 @@ def live_chart(
     tag: str | None = None,
     after: tuple[str, ...] = (),
     glide_ms: int = GLIDE_MS,
+    clock_ms: int = 0,
+    on_tick: Callable[[str], None] | None = None,
 ) -> int | ChartClick | None:
     """Draw ``fig`` in place of this key's previous figure.
 
@@ -403,6 +430,16 @@ def live_chart(
         main thread each), so the map is on screen before the side charts.
     glide_ms : int
         How long the hills glide to their new places (0: they jump).
+    clock_ms : int
+        With ``on_tick``: a clock that waits for the drawn figure (the EM
+        stepper's Play). Once the figure tagged ``tag`` is drawn, the chart asks
+        for the next one ``clock_ms`` after it last asked, or at once if drawing
+        took longer: never two figures at once, so none is skipped. 0: no clock.
+    on_tick : callable, optional
+        Called with the tag the chart shows when it asks (a callback: before the
+        rerun's script, which then draws the next figure); it may be called again
+        with the same tag when an ask was lost, so it should step on only from
+        the figure it last sent.
 
     Returns
     -------
@@ -412,7 +449,16 @@ def live_chart(
         None otherwise.
     """
     value = _draw(
-        fig, key, clickable or anywhere, anywhere, config, tag, after, glide_ms
+        fig,
+        key,
+        clickable or anywhere,
+        anywhere,
+        config,
+        tag,
+        after,
+        glide_ms,
+        clock_ms,
+        on_tick,
     )
     if value is None:
         return None

@@ -2,23 +2,24 @@
 Play and the scrubber (Streamlit).
 
 They only move the position kept in session state; nothing refits on a click.
+
+Play keeps its own time: the map (a live chart) asks for the next half-step once
+it has drawn the one it shows, a tick after its last ask (:func:`clock_ms`,
+:func:`tick`), so the page never gets two half-steps at once and none is skipped.
 """
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gmm_app.stepper.model import clamp, n_positions, phase_of
 from gmm_app.stepper.settings import PLAYING, POSITION, say_restart_note
 from gmm_core import EMStep
 
 _SPEEDS = {"slow": 1.5, "normal": 0.8, "fast": 0.35}  # seconds per half-step
-# Session keys of play's own bookkeeping (never in the link).
-_LAST_ADVANCE = "em_play_last_step_at"
-_MOVED_BEFORE_RESTART = "em_play_moved_before_restart"
+# Session keys of play's own bookkeeping (never in the link): the last position of
+# the trace shown (for a tick, which runs before the page knows the trace).
+_LAST_POSITION = "em_play_last_position"
 
 
 def is_playing() -> bool:
@@ -31,6 +32,46 @@ def tick_seconds() -> float:
     return _SPEEDS[st.session_state.get("em_speed", "normal")]
 
 
+def clock_ms() -> int:
+    """Play's tick in milliseconds for the map's clock; 0 when not playing."""
+    return round(tick_seconds() * 1000) if is_playing() else 0
+
+
+def tick(shown: str) -> None:
+    """The map asks for the next half-step: it shows half-step ``shown``.
+
+    A callback of the map's live chart (its clock, :func:`clock_ms`): one step
+    forward, but only from the half-step the page shows, so an ask sent again
+    (one lost on its way) or one from before a click never steps twice. Play
+    stops at the end of the trace.
+
+    Parameters
+    ----------
+    shown : str
+        The position the map shows (its tag).
+    """
+    if not is_playing():
+        return
+    position = int(st.session_state.get(POSITION, 0))
+    if shown != str(position):
+        return
+    last = st.session_state.get(_LAST_POSITION, position + 1)
+    if position >= last:
+        st.session_state[PLAYING] = False
+        return
+    st.session_state[POSITION] = position + 1
+
+
+def playing_fast() -> bool:
+    """True while Play runs at its fastest speed (a half-step every 0.35 s).
+
+    Then the page draws only what a student can follow at that pace (the map,
+    the loop and narration, the side charts): a glide, the parameter table and
+    the worked-out numbers come back on Pause, or at a slower speed.
+    """
+    return is_playing() and tick_seconds() <= _SPEEDS["fast"]
+
+
 def hills_glide() -> bool:
     """Whether the map's hills glide from one half-step to the next.
 
@@ -38,7 +79,7 @@ def hills_glide() -> bool:
     browser) and the next half-step's drawing do not fit in its tick, and every
     half-step shown in time matters more than the motion between them.
     """
-    return not (is_playing() and tick_seconds() <= _SPEEDS["fast"])
+    return not playing_fast()
 
 
 def _move(delta: int, n: int) -> None:
@@ -70,9 +111,11 @@ def _scrubbed() -> None:
 
 def _toggle_play(n: int) -> None:
     playing = not is_playing()
-    if playing and st.session_state.get(POSITION, 0) >= n - 1:
-        st.session_state[POSITION] = 0
     st.session_state[PLAYING] = playing
+    if playing:  # the first half-step at once, the next ones on the map's clock
+        position = st.session_state.get(POSITION, 0)
+        start = 0 if position >= n - 1 else position  # from the end: again
+        st.session_state[POSITION] = min(start + 1, n - 1)
 
 
 def _position_label(position: int) -> str:
@@ -98,6 +141,7 @@ def controls(trace: tuple[EMStep, ...]) -> int:
     n = n_positions(trace)
     position = clamp(st.session_state.get(POSITION, 0), trace)
     st.session_state[POSITION] = position
+    st.session_state[_LAST_POSITION] = n - 1
     at_start, at_end = position == 0, position == n - 1
     playing = is_playing()
     # A row of buttons as wide as their labels, wrapping onto a second row on a
@@ -189,44 +233,15 @@ def controls(trace: tuple[EMStep, ...]) -> int:
 
 
 def advance_if_playing(trace: tuple[EMStep, ...]) -> None:
-    """One half-step forward per tick while playing; stop at the end.
+    """Stop playing at the end of the trace.
+
+    Play steps on from the map's clock (:func:`tick`), never from a rerun of the
+    stepper: a rerun for any other reason (a widget, Streamlit's ``run_every``
+    where a page still sets it) shows the same half-step again.
 
     Parameters
     ----------
     trace : tuple of EMStep
     """
-    # The run that restarted the timer already took this tick's step.
-    moved_already = st.session_state.pop(_MOVED_BEFORE_RESTART, False)
-    if not is_playing() or moved_already:
-        return
-    now = time.monotonic()
-    last = st.session_state.get(_LAST_ADVANCE)
-    if _is_fragment_run() and last is not None and now - last < tick_seconds() / 4:
-        # Ticks queue up when a step takes longer than a tick (a busy machine):
-        # two steps back to back would reach the browser together and it would
-        # draw only the second. Show this one a tick longer instead.
-        return
-    n = n_positions(trace)
-    position = st.session_state.get(POSITION, 0)
-    if position >= n - 1:
+    if is_playing() and st.session_state.get(POSITION, 0) >= n_positions(trace) - 1:
         st.session_state[PLAYING] = False
-        return
-    st.session_state[POSITION] = position + 1
-    st.session_state[_LAST_ADVANCE] = now
-
-
-def restart_timer() -> None:
-    """Rerun the whole page to start, stop or retime the play timer.
-
-    The run that asks has already taken its step; the page's run that follows
-    (which runs the stepper again) must not take another, or the half-step in
-    between would never be drawn.
-    """
-    st.session_state[_MOVED_BEFORE_RESTART] = True
-    st.rerun()
-
-
-def _is_fragment_run() -> bool:
-    """True when only the stepper's fragment runs (a tick or a click in it)."""
-    ctx = get_script_run_ctx()
-    return bool(ctx is not None and ctx.fragment_ids_this_run)

@@ -19,6 +19,7 @@ from gmm_app.plotting.geometry import AxesView, Projection
 from gmm_app.plotting.loop import surveyor_loop
 from gmm_app.shell.live_chart import GLIDE_MS, figure_spec, live_chart
 from gmm_app.shell.present import chart_scale
+from gmm_app.stepper.controls import clock_ms, playing_fast, tick
 from gmm_app.stepper.equations import m_step_steps, responsibility_steps
 from gmm_app.stepper.figures import (
     log_likelihood_spec,
@@ -32,6 +33,10 @@ from gmm_core import Dataset, EMStep
 
 # Under a map whose axes have their own scales (AxesView.same_scale is False).
 STRETCHED = "The two axes have different scales, so ellipses look stretched."
+# Shown instead of the parameter table and the worked-out numbers while playing at
+# the fastest speed: they change too fast to read, and drawing them (LaTeX, a
+# table) took a sixth of each half-step's time in the browser.
+WHILE_PLAYING = "Playing fast: pause to see {what} for the half-step shown."
 # The chart a student looks at first: the map (or the bell curves, one feature).
 # On a fresh page the loop and the side charts draw after it (live_chart's after).
 FIRST_CHARTS = ("em_map", "em_curves")
@@ -138,7 +143,13 @@ def main_chart(
     if projection is None:
         fig = fog_curves(data.X, view.params, data.feature_names[0])
         _add_marks(fig, marks)
-        live_chart(fig, key="em_curves", tag=str(view.position))
+        live_chart(
+            fig,
+            key="em_curves",
+            tag=str(view.position),
+            clock_ms=clock_ms(),
+            on_tick=tick,
+        )
         live_chart(responsibility_bands(data.X, view.params), key="em_bands")
         st.caption(
             "Dashed: each hill's bell curve, scaled by its weight. Black: their sum, "
@@ -151,6 +162,8 @@ def main_chart(
         clickable=True,
         tag=str(view.position),
         glide_ms=GLIDE_MS if glide else 0,
+        clock_ms=clock_ms(),  # while playing, the map asks for the next half-step
+        on_tick=tick,
     )
     st.caption(
         "Colour and shape: a point's likeliest hill; faded: unsure. Ringed: its "
@@ -290,6 +303,9 @@ def parameter_table(view: View, trace: tuple[EMStep, ...]) -> None:
     trace : tuple of EMStep
         Gives the iteration before the one shown.
     """
+    if playing_fast():
+        st.caption(WHILE_PLAYING.format(what="the hills' parameters"))
+        return
     params = view.params
     before = (
         trace[view.shown_iteration - 1].params if view.shown_iteration > 0 else params
@@ -328,6 +344,12 @@ def equations(
     """
     if clicked is not None:  # only on the rerun the click caused (live_chart)
         st.session_state["em_point"] = clicked
+    if playing_fast():
+        st.caption(WHILE_PLAYING.format(what="every number worked out"))
+        for key in ("em_point", "em_component"):  # the point and hill chosen, kept
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
+        return
     e_tab, m_tab = st.tabs(["E-step for one point", "M-step for one hill"])
     with e_tab:
         index = st.number_input(

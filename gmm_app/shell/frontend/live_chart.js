@@ -30,6 +30,18 @@ const ABSENT_MS = 1000;
 // figures (same name, type and number of points) is moved here, frame by frame,
 // with Plotly.restyle. None when the browser asks for reduced motion.
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+// A static chart (config.staticPlot: nothing to zoom or click, like the EM
+// stepper's surveyor's loop) shows a few figures in turn. Each is drawn once, in a
+// plot of its own, and kept (the last KEPT_PLOTS of them): showing one again only
+// changes which plot is visible. Plotly.react of the loop (its words measured
+// again) was ~35 ms of every half-step while playing.
+const KEPT_PLOTS = 6;
+// A chart with a clock (args.clock_ms: the EM stepper's map while playing) asks
+// for the next figure itself, once the one it was sent is drawn, instead of
+// Streamlit's run_every (a blind setInterval whose ticks, late while the page
+// draws, came in pairs). If no new figure comes it asks again after ASK_AGAIN_MS
+// (or four ticks): the server steps on only from the figure the chart shows.
+const ASK_AGAIN_MS = 3000;
 const MOST_POINTS_GLIDING = 400;
 const TYPED = {
   f8: Float64Array, f4: Float32Array, i4: Int32Array, u4: Uint32Array,
@@ -186,6 +198,15 @@ class LiveChart {
     this.width = 0;
     this.resizing = null;
     this.sized = null;
+    this.kept = new Map(); // a static chart's drawn plots, by figure revision
+    this.keptWidth = 0;
+    this.asking = null; // the clock's next ask (a timeout)
+    this.dueAt = null; // when the figure last asked for was due
+    this.sentAt = null; // when the last ask was sent, until its figure came
+    this.trips = []; // the last few asks' times to come back
+    this.asks = 0;
+    this.askedFrom = null; // the tag and pace the last ask was sent from
+    this.receivedAt = 0;
     // The chart follows its element's width (a window resized, a phone turned,
     // the sidebar opened): Plotly's own `responsive` only hears the window.
     this.observer = new ResizeObserver(() => this.resized());
@@ -193,6 +214,12 @@ class LiveChart {
   }
 
   receive(args) {
+    this.receivedAt = performance.now();
+    if (this.sentAt !== null && args.tag !== this.lastTag) {
+      this.trips.push(this.receivedAt - this.sentAt); // a new half-step came
+      if (this.trips.length > 5) this.trips.shift();
+      this.sentAt = null;
+    }
     if (args.key && this.key !== args.key) {
       if (this.key && byKey.get(this.key) === this) byKey.delete(this.key);
       this.key = args.key;
@@ -271,7 +298,9 @@ class LiveChart {
       if (this.gone) return;
       // Words fitted to the chart's width are fitted again; others just resize.
       this.drawing = this.drawing
-        .then(() => (this.fitted ? this.draw(this.lastArgs, true) : this.plotly.Plots.resize(this.div)))
+        .then(() => (this.fitted || this.kept.size
+          ? this.draw(this.lastArgs, true)
+          : this.plotly.Plots.resize(this.div)))
         .catch((error) => {
           console.error("Fogmap live chart:", error);
         });
@@ -357,6 +386,7 @@ class LiveChart {
     const template = JSON.stringify(args.template || null);
     if (!again && args.revision === this.lastRevision && args.tag === this.lastTag &&
         template === this.lastTemplate) {
+      this.clock(args); // the same figure: Pause, or a new pace
       return Promise.resolve();
     }
     this.lastTag = args.tag;
@@ -390,7 +420,10 @@ class LiveChart {
       shown[index] = Object.assign({}, data[index], { x: x0, y: y0 });
     }
     if (layout.height) this.div.style.height = `${layout.height}px`;
-    return this.plotly.react(this.div, shown, layout, config).then(() => {
+    const drawing = config.staticPlot
+      ? this.drawKept(args.revision, shown, layout, config)
+      : this.plotly.react(this.div, shown, layout, config);
+    return drawing.then(() => {
       const chart = this.div;
       chart.dataset.revision = String(args.revision);
       // What the page says this figure shows (the stepper: its half-step), set
@@ -399,20 +432,114 @@ class LiveChart {
       chart.dataset.motion = duration > 0 ? "glide" : "none";
       this.width = chart.offsetWidth;
       this.drawn = true;
-      if (!this.listening) {
+      if (!this.listening && typeof chart.on === "function") { // not a kept plot
         chart.on("plotly_click", (event) => this.onClick(event));
         this.listening = true;
       }
       if (moving.length) this.glide(moving, duration);
+      this.clock(args);
     });
+  }
+
+  clock(args) {
+    // Play's clock (args.clock_ms): the figure tagged args.tag is drawn; ask for
+    // the next one so that it comes when its tick is due. Due a tick after the
+    // last one was (the first: a tick after the figure came), not a tick after
+    // the last ask was sent, so a late ask (the page busy) makes the next wait
+    // shorter and the half-steps keep to their ticks; asked early by the time an
+    // ask took to come back lately (the server's run and the page's own work on
+    // the message), never before this figure is drawn: one half-step at a time.
+    // A page that fell more than a tick behind starts afresh instead of
+    // catching up. No clock: any ask waiting is dropped.
+    const every = Number(args.clock_ms || 0);
+    const shown = String(args.tag);
+    // Asked already from this figure (sent again by a rerun): the answer is on
+    // its way, and the ask again after ASK_AGAIN_MS stays as it is.
+    if (every && this.askedFrom === `${shown}|${every}`) return;
+    clearTimeout(this.asking);
+    this.asking = null;
+    if (!every || args.tag === undefined || args.tag === null || this.gone) {
+      this.dueAt = null;
+      this.sentAt = null;
+      this.askedFrom = null;
+      this.trips = [];
+      return;
+    }
+    const now = performance.now();
+    let due = (this.dueAt === null ? this.receivedAt : this.dueAt) + every;
+    if (due < now - every) due = now;
+    const ask = () => {
+      if (this.gone || !this.setTrigger) return;
+      this.dueAt = due;
+      this.askedFrom = `${shown}|${every}`;
+      this.sentAt = performance.now();
+      this.asks += 1;
+      this.div.dataset.asks = String(this.asks);
+      this.setTrigger("tick", { shown, ask: this.asks });
+      // Asked again if nothing came (an ask lost): the server steps on only
+      // from the half-step the chart shows, so a second ask never steps twice.
+      this.asking = setTimeout(ask, Math.max(ASK_AGAIN_MS, 4 * every));
+    };
+    const at = due - Math.min(this.trip(), every);
+    if (at <= now) ask();
+    else this.asking = setTimeout(ask, at - now);
+  }
+
+  trip() {
+    // How long an ask lately took to come back as a figure (median of the last
+    // few), 0 before any.
+    if (!this.trips.length) return 0;
+    const sorted = this.trips.slice().sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+  }
+
+  drawKept(revision, data, layout, config) {
+    // Show the kept plot of this figure, drawing it first if it is not kept
+    // (KEPT_PLOTS). Plots are drawn for one width: a new width draws them again.
+    const width = this.div.offsetWidth;
+    if (width !== this.keptWidth) {
+      this.dropKept(0);
+      this.keptWidth = width;
+    }
+    this.div.style.position = "relative";
+    let plot = this.kept.get(revision);
+    let ready = Promise.resolve();
+    if (!plot) {
+      plot = document.createElement("div");
+      plot.className = "fogmap-kept-plot";
+      // Drawn over the one shown until it is ready: the page below never moves.
+      plot.style.cssText = "position:absolute;top:0;left:0;width:100%;";
+      this.div.appendChild(plot);
+      ready = this.plotly.newPlot(plot, data, layout, config);
+    }
+    this.kept.delete(revision); // the most recently shown last
+    this.kept.set(revision, plot);
+    return ready.then(() => {
+      for (const other of this.kept.values()) {
+        other.style.display = other === plot ? "" : "none";
+      }
+      this.dropKept(KEPT_PLOTS);
+    });
+  }
+
+  dropKept(most) {
+    // Forget all but the `most` plots shown last.
+    while (this.kept.size > most) {
+      const [revision, plot] = this.kept.entries().next().value;
+      this.kept.delete(revision);
+      if (this.plotly) this.plotly.purge(plot);
+      plot.remove();
+    }
   }
 
   destroy() {
     this.gone = true;
+    clearTimeout(this.asking);
     this.gliding = null;
     this.observer.disconnect();
     clearTimeout(this.resizing);
     if (this.key && byKey.get(this.key) === this) byKey.delete(this.key);
+    this.dropKept(0);
     if (this.plotly) this.plotly.purge(this.div);
   }
 }
