@@ -34,6 +34,7 @@ if fits:
     sweeps = summarise(fits)
     checks = checks_panel.prepare(sweeps)
     hide = checks_panel.hiding_picks(checks)  # BIC's pick waits for an answer
+    ui.open_numbers_for_questions(bool(checks))  # a question needs the table
     pick = shown["pick"] = ui.current_pick(sweeps, hide=hide)
     ui.verdict_panel(sweeps, data, settings, hide=hide)
     left, right = st.columns([3, 2], gap="medium")
@@ -57,6 +58,7 @@ if fits:
             ui.heldout_panel(data, settings)
 
         st.subheader("Every fit in numbers")
-        ui.numbers_table(sweeps, settings)
+        # Opens on demand, like the razor.
+        ui.numbers_section(sweeps, settings)
 
 write_url(settings, **shown)

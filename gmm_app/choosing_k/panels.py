@@ -11,7 +11,12 @@ from collections.abc import Sequence
 import numpy as np
 import streamlit as st
 
-from gmm_app.choosing_k.figures import criteria_chart, heldout_chart, razor_chart
+from gmm_app.choosing_k.figures import (
+    criteria_chart,
+    drawn_once,
+    heldout_chart,
+    razor_chart,
+)
 from gmm_app.choosing_k.model import (
     HELDOUT_FRACTION,
     SweepSettings,
@@ -312,8 +317,10 @@ def chosen_fit_panel(
         fig = fog_curves(data.X, fit.params, data.feature_names[0])
     else:
         resp = responsibilities(data.X, fit.params)
-        fig = fog_map(
-            data.X, fit.params, resp, data.feature_names, projection, height=420
+        fig = drawn_once(
+            fog_map(
+                data.X, fit.params, resp, data.feature_names, projection, height=420
+            )
         )
         spans = np.ptp(projection.points(data.X), axis=0)
         if spans.max() > 4 * max(spans.min(), 1e-12):
@@ -435,6 +442,46 @@ def heldout_panel(data: Dataset, settings: SweepSettings) -> None:
     present.plotly_chart(heldout_chart(sweeps, data.true_k), key="ck_heldout_chart")
     n_out = round(HELDOUT_FRACTION * data.n_samples)
     st.markdown(heldout_words(sweeps, data.n_samples - n_out, n_out))
+
+
+# The numbers' expander (``ck_show_numbers`` in the URL).
+NUMBERS_SECTION = "ck_show_numbers"
+
+
+def numbers_section(sweeps: Sequence[TypeSweep], settings: SweepSettings) -> None:
+    """Every fit in numbers (:func:`numbers_table`), in a section the student opens.
+
+    Closed (the default), nothing is sent: the table is the chart's numbers, and
+    its data grid's script (0.5 MB) would load with the page's first screen.
+
+    Parameters are :func:`numbers_table`'s.
+    """
+    box = state.section(
+        "Open the table: every K's ln L, penalties and criteria",
+        NUMBERS_SECTION,
+    )
+    with box:
+        if box.open:
+            numbers_table(sweeps, settings)
+
+
+_NUMBERS_FOR_QUESTIONS = "fog.ck_numbers_for_questions"
+
+
+def open_numbers_for_questions(asking: bool) -> None:
+    """Open every fit in numbers when the questions are switched on.
+
+    One question asks for the K with the highest ln L, which the table lists.
+    Opened once per switching on, so the student can close it again.
+
+    Parameters
+    ----------
+    asking : bool
+        Whether "Check yourself" asks its questions in this run.
+    """
+    if asking and not st.session_state.get(_NUMBERS_FOR_QUESTIONS):
+        st.session_state[NUMBERS_SECTION] = True
+    st.session_state[_NUMBERS_FOR_QUESTIONS] = asking
 
 
 def numbers_table(sweeps: Sequence[TypeSweep], settings: SweepSettings) -> None:

@@ -33,12 +33,13 @@ REG_COVAR = 1e-6
 _FEW_POINTS = 5
 _FEW_K = 3
 
-# The covariance term of the free-parameter count, in LaTeX, and what it counts.
+# The covariance term of the free-parameter count, in plain words (no LaTeX: the
+# page's first screen then needs no formula renderer), and what it counts.
 _COVARIANCE_PART = {
-    "spherical": (r"K", "variances"),
-    "diag": (r"K\,D", "variances"),
-    "full": (r"K\,\tfrac{D(D+1)}{2}", "covariances"),
-    "tied": (r"\tfrac{D(D+1)}{2}", "shared covariance"),
+    "spherical": ("K", "variances"),
+    "diag": ("K·D", "variances"),
+    "full": ("K·D(D+1)/2", "covariances"),
+    "tied": ("D(D+1)/2", "shared covariance"),
 }
 
 
@@ -108,8 +109,10 @@ class TypeFit:
         return self.criteria.log_likelihood / self.criteria.n_samples
 
 
-def parameter_latex(n_components: int, n_features: int, covariance_type: str) -> str:
-    """The free-parameter formula of a type, filled in with K and D (LaTeX).
+def parameter_words(n_components: int, n_features: int, covariance_type: str) -> str:
+    """The free-parameter formula of a type, filled in with K and D (Markdown).
+
+    Plain text with Unicode signs, so it draws without a formula renderer.
 
     Parameters
     ----------
@@ -122,20 +125,17 @@ def parameter_latex(n_components: int, n_features: int, covariance_type: str) ->
     Returns
     -------
     str
-        p = covariance part + K D + (K - 1), each part counted by
+        "p = covariance part + K·D means + (K − 1) weights = c + m + w = **p**
+        (K = .., D = ..)", each part counted by
         :func:`gmm_core.shapes.parameter_count`.
     """
     ctype: CovarianceType = covariance_type  # type: ignore[assignment]
     count = parameter_count(n_components, n_features, ctype)
     formula, words = _COVARIANCE_PART[covariance_type]
     return (
-        r"\begin{aligned} p &= "
-        rf"\underbrace{{{formula}}}_{{\text{{{words}}}}}"
-        r" + \underbrace{K\,D}_{\text{means}}"
-        r" + \underbrace{K-1}_{\text{weights}} \\"
-        rf" &= {count.covariance} + {count.means} + {count.weights} = {count.total}"
-        r" \quad" + rf"(K = {n_components},\ D = {n_features})"
-        r"\end{aligned}"
+        f"p = {formula} {words} + K·D means + (K − 1) weights "
+        f"= {count.covariance} + {count.means} + {count.weights} "
+        f"= **{count.total}** free parameters (K = {n_components}, D = {n_features})"
     )
 
 

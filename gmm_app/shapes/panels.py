@@ -14,13 +14,14 @@ import streamlit as st
 
 from gmm_app.plotting.fog import fog_curves, fog_map
 from gmm_app.plotting.geometry import Projection
+from gmm_app.shapes.figures import drawn_once
 from gmm_app.shapes.model import (
     N_INIT,
     REG_COVAR,
     TYPES,
     Settings,
     TypeFit,
-    parameter_latex,
+    parameter_words,
 )
 from gmm_app.shapes.sandbox import SPREAD_RANGE, TILT_RANGE
 from gmm_app.shapes.singular import SCENARIOS
@@ -297,14 +298,19 @@ def _panel(
     if projection is None:
         fig = fog_curves(data.X, params, data.feature_names[0])
     else:
-        fig = fog_map(
-            data.X, params, result.resp, data.feature_names, projection, height=430
+        fig = drawn_once(
+            fog_map(
+                data.X, params, result.resp, data.feature_names, projection, height=430
+            )
         )
     present.plotly_chart(fig, key=f"cs_panel_{ctype}")
-    st.latex(parameter_latex(settings.n_components, data.n_features, ctype))
     c = result.criteria
+    # The count and the scores in one Markdown block, in plain text: no formula
+    # renderer (KaTeX) on the first screen.
     st.markdown(
-        f"ln L = **{score(c.log_likelihood)}** · BIC = **{score(c.bic)}** · "
+        parameter_words(settings.n_components, data.n_features, ctype)
+        + "\n\n"
+        + f"ln L = **{score(c.log_likelihood)}** · BIC = **{score(c.bic)}** · "
         f"AIC = **{score(c.aic)}** · fitted in **{milliseconds(result.seconds)}** "
         f"({result.n_init} starts, best in {plural(result.n_iter, 'iteration')})"
     )
@@ -371,17 +377,18 @@ def comparison_table(data: Dataset, fits: dict[str, TypeFit | str]) -> None:
                 "best by AIC": "★ best" if ctype in by_aic else "",
             }
         )
-    st.dataframe(
-        pd.DataFrame(rows),
+    # A static table: it draws with the page's Markdown, without the data grid's
+    # 0.5 MB script (four rows need no sorting or scrolling).
+    st.table(
+        pd.DataFrame(rows).style.format(
+            {
+                "log-likelihood ln L": "{:.2f}",
+                "BIC": "{:.2f}",
+                "AIC": "{:.2f}",
+                "fit time (ms)": "{:.1f}",
+            }
+        ),
         hide_index=True,
-        width="stretch",
-        key="cs_table",
-        column_config={
-            "log-likelihood ln L": st.column_config.NumberColumn(format="%.2f"),
-            "BIC": st.column_config.NumberColumn(format="%.2f"),
-            "AIC": st.column_config.NumberColumn(format="%.2f"),
-            "fit time (ms)": st.column_config.NumberColumn(format="%.1f"),
-        },
     )
     n = data.n_samples
     per_parameter = bic_penalty(1, n)  # ln N

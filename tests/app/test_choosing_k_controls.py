@@ -24,7 +24,7 @@ from apptest_helpers import ROOT, chart_keys, decoded, figure_by_key, upload_csv
 from sklearn.mixture import GaussianMixture
 from streamlit.testing.v1 import AppTest
 
-from gmm_app.choosing_k.panels import RAZOR_SECTION
+from gmm_app.choosing_k.panels import NUMBERS_SECTION, RAZOR_SECTION
 from gmm_core import GMMParams, fit, load_preset, read_table
 from gmm_core.selection import SweepFit, best_per_setting, sweep
 
@@ -41,6 +41,7 @@ def open_k(dataset: str = "blobs", types: list[str] | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     at.session_state[RAZOR_SECTION] = True
+    at.session_state[NUMBERS_SECTION] = True
     at.switch_page(PAGE).run()
     if dataset != "blobs":
         at.selectbox(key="dataset").set_value(dataset).run()

@@ -39,7 +39,7 @@ from streamlit.testing.v1 import AppTest
 
 from gmm_app.choosing_k.figures_marks import FALL_TRACE, UNSUPPORTED_TRACE
 from gmm_app.choosing_k.model import SweepSettings, summarise, table_rows
-from gmm_app.choosing_k.panels import RAZOR_SECTION
+from gmm_app.choosing_k.panels import NUMBERS_SECTION, RAZOR_SECTION
 from gmm_app.choosing_k.verdict import heldout_words, razor_words, verdict
 from gmm_core import load_preset
 from gmm_core.selection import points_needed, sweep
@@ -239,6 +239,7 @@ def open_k(dataset: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
     at.run()
     at.session_state[RAZOR_SECTION] = True
+    at.session_state[NUMBERS_SECTION] = True
     at.switch_page(PAGE).run()
     if dataset != "blobs":
         at.selectbox(key="dataset").set_value(dataset).run()

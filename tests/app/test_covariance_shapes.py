@@ -95,16 +95,18 @@ def assert_page_is_sound(at: AppTest) -> list[dict]:
 
 
 def comparison_table(at: AppTest):
-    tables = [df.value for df in at.dataframe if "BIC" in df.value.columns]
+    tables = [t.value for t in at.table if "BIC" in t.value.columns]
     assert len(tables) == 1
     return tables[0]
 
 
 def shown_counts(at: AppTest) -> list[int]:
-    """The parameter totals the four panels' formulas end with, in panel order."""
+    """The parameter totals the four panels' counts end with, in panel order."""
     found = []
-    for line in latex_lines(at):
-        match = re.search(r"= (\d+) \\quad\(K = \d+,\\ D = \d+\)", line)
+    for m in at.markdown:
+        match = re.search(
+            r"= \*\*(\d+)\*\* free parameters \(K = \d+, D = \d+\)", m.value
+        )
         if match:
             found.append(int(match.group(1)))
     return found
@@ -114,9 +116,10 @@ def panel_scores(at: AppTest) -> list[dict[str, float]]:
     """ln L, BIC and AIC as each panel prints them (one decimal)."""
     out = []
     for m in at.markdown:
-        match = re.match(
-            r"ln L = \*\*(.+?)\*\* · BIC = \*\*(.+?)\*\* · AIC = \*\*(.+?)\*\*",
+        match = re.search(
+            r"^ln L = \*\*(.+?)\*\* · BIC = \*\*(.+?)\*\* · AIC = \*\*(.+?)\*\*",
             m.value,
+            re.MULTILINE,
         )
         if match:
             lnl, bic, aic = (float(g.replace(",", "")) for g in match.groups())

@@ -2,10 +2,10 @@
 
 Below each lesson's first screen, the Fog explorer's big map, recipe and hills,
 Covariance shapes' sandbox and "What goes wrong" demo, and Choosing K's Occam's
-razor sit in expanders that track their state (``bind="query-params"``). Closed,
-nothing in them is computed or sent: no chart, no widget. Opened (by the student,
-by a link, or by the "Check yourself" questions that need them) they show their
-charts as before.
+razor and its table of every fit sit in expanders that track their state
+(``bind="query-params"``). Closed, nothing in them is computed or sent: no chart,
+no widget, no table. Opened (by the student, by a link, or by the "Check yourself"
+questions that need them) they show their charts as before.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from apptest_helpers import chart_keys, figure_by_key, open_lesson
 from streamlit.testing.v1 import AppTest
 
-from gmm_app.choosing_k.panels import RAZOR_SECTION
+from gmm_app.choosing_k.panels import NUMBERS_SECTION, RAZOR_SECTION
 from gmm_app.explorer.hills_panels import HILLS_SECTION, RECIPE_SECTION
 from gmm_app.explorer.map_panels import SECTION as MAP_SECTION
 from gmm_app.explorer.panels import MORE_MAPS
@@ -131,8 +131,15 @@ def test_covariance_shapes_first_paints_two_types_alone() -> None:
         "Open the demo": 0,
     }
     assert not widget_keys(at) & {"cs_sigma1", "cs_sigma2", "cs_tilt", "cs_broken"}
-    (table,) = at.dataframe
+    # The four types' numbers in a static table, the counts in plain words: the
+    # first screen loads neither the data grid nor the formula renderer.
+    (table,) = at.table
     assert len(table.value) == 4
+    assert not at.dataframe and not at.latex
+    counts = [
+        m.value for m in at.markdown if "free parameters (K = 3, D = 2)" in m.value
+    ]
+    assert [c.split(" = ")[0] for c in counts] == ["p", "p"]
 
 
 def test_opening_the_sections_draws_them() -> None:
@@ -179,10 +186,32 @@ def test_the_shapes_questions_open_what_they_ask_about() -> None:
 def test_choosing_k_first_paints_the_chart_and_the_fit_alone() -> None:
     at = open_lesson(CHOOSING_K, {"ck_types": "full,diag"})
     assert chart_keys(at) == ["ck_chart", "ck_fit"]
-    assert sections(at) == {"Open the razor": 0}
+    assert sections(at) == {"Open the razor": 0, "Open the table": 0}
     assert "ck_razor_type" not in widget_keys(at)
+    assert not at.dataframe  # every fit in numbers opens on demand
     # The chart's note sends the student to the razor by name.
     assert not any("(see below)" in c.value for c in at.caption)
+
+
+def test_opening_the_numbers_shows_every_fit() -> None:
+    at = open_lesson(CHOOSING_K, {"ck_types": "full,diag", "ck_show_numbers": "true"})
+    (table,) = at.dataframe
+    assert sorted(set(table.value["covariance type"])) == ["diag", "full"]
+    assert sections(at)["Open the table"] > 0
+    close(at, NUMBERS_SECTION)
+    assert not at.dataframe
+
+
+def test_the_k_questions_open_the_numbers_they_ask_about() -> None:
+    at = open_lesson(CHOOSING_K)
+    at.toggle(key="check_ck").set_value(True).run()
+    ok(at)
+    assert not at.dataframe  # hidden with BIC's pick until question 1 is answered
+    at.button(key="check_ck_reveal").click().run()
+    (table,) = ok(at).dataframe
+    assert "ln L" in table.value  # question 2 asks for the highest ln L
+    close(at, NUMBERS_SECTION)  # the student may close it again
+    assert not at.dataframe
 
 
 def test_opening_the_razor_draws_it_with_its_type_picker() -> None:

@@ -19,6 +19,8 @@ from apptest_helpers import ROOT, decoded, figure_by_key
 from sklearn.mixture import GaussianMixture
 from streamlit.testing.v1 import AppTest
 
+from gmm_app.choosing_k.panels import NUMBERS_SECTION
+
 EXPLORER = "pages/1_Fog_explorer.py"
 SHAPES = "pages/3_Covariance_shapes.py"
 CHOOSING_K = "pages/4_Choosing_K.py"
@@ -165,7 +167,7 @@ def test_the_shapes_checks_answer_from_the_four_fits() -> None:
     k = at.number_input(key="n_components").value
     wrong_then_right(at, "check_cs_params", str(_sklearn_count("diag", k, 2)))
 
-    table = next(df.value for df in at.dataframe if "best by BIC" in df.value)
+    table = next(t.value for t in at.table if "best by BIC" in t.value)
     best = table.loc[table["best by BIC"] != "", "covariance type"].iloc[0]
     wrong_then_right(at, "check_cs_bic", best.split(":")[0])
     wrong_then_right(
@@ -240,6 +242,8 @@ def test_choosing_k_reveal_and_the_other_checks() -> None:
     assert "BIC" in _stars(ok(at))
     assert not [b for b in at.button if b.key == "check_ck_reveal"]
 
+    at.session_state[NUMBERS_SECTION] = True  # every fit in numbers, on demand
+    at.run()
     table = next(df.value for df in at.dataframe if "ln L" in df.value)
     first = table[table["covariance type"] == table["covariance type"].iloc[0]]
     top_k = int(first.loc[first["ln L"].idxmax(), "K"])

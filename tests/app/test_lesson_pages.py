@@ -21,6 +21,7 @@ from apptest_helpers import (
 )
 from streamlit.testing.v1 import AppTest
 
+from gmm_app.choosing_k.panels import NUMBERS_SECTION
 from gmm_core import PRESETS, load_preset
 
 PAGES = {
@@ -95,7 +96,7 @@ def test_fog_explorer_shows_kmeans_and_gmm_side_by_side() -> None:
 def test_covariance_shapes_numbers_equal_scikit_learns() -> None:
     at = open_page("shapes")
     assert_clean(at)
-    table = next(df.value for df in at.dataframe if "BIC" in df.value.columns)
+    table = next(t.value for t in at.table if "BIC" in t.value.columns)
     X = load_preset("blobs").X
     assert len(table) == 4
     for ctype in ("spherical", "diag", "full", "tied"):
@@ -110,6 +111,9 @@ def test_choosing_k_plots_bic_and_aic_that_equal_scikit_learns() -> None:
     at = open_page("k")
     figures = assert_clean(at)
     assert {"BIC", "AIC"} <= trace_names(figures)
+    assert not at.dataframe  # every fit in numbers opens on demand
+    at.session_state[NUMBERS_SECTION] = True
+    at.run()
     table = next(df.value for df in at.dataframe if "BIC" in df.value.columns)
     X = load_preset("blobs").X
     assert list(table["K"]) == list(range(1, 10))  # K = 1 to 9, 3 restarts each
@@ -128,7 +132,9 @@ def test_choosing_k_plots_bic_and_aic_that_equal_scikit_learns() -> None:
 def test_choosing_k_with_every_covariance_type_draws_a_panel_each() -> None:
     at = open_page("k")
     at.multiselect(key="ck_types").set_value(["full", "tied", "diag", "spherical"])
-    at.slider(key="ck_k_max").set_value(10).run()
+    at.slider(key="ck_k_max").set_value(10)
+    at.session_state[NUMBERS_SECTION] = True
+    at.run()
     figures = assert_clean(at)
     table = next(df.value for df in at.dataframe if "BIC" in df.value.columns)
     assert set(table["covariance type"]) == {"full", "tied", "diag", "spherical"}
