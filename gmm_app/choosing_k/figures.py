@@ -17,7 +17,6 @@ from gmm_app.choosing_k.figures_marks import fall_rings, unsupported_area
 from gmm_app.choosing_k.model import Band, TypeSweep
 from gmm_app.plotting.builder import (
     AXIS_GRID,
-    TOOLBAR_STRIP,
     FigureBuilder,
     colour,
     finish_figure,
@@ -320,7 +319,7 @@ def criteria_chart(
         fig,
         height=height or (460 if rows == 1 else 360 * rows),
         # l and b: what axis automargin gives four-digit tick labels and the
-        # axis titles, so the chart is drawn once (see drawn_once).
+        # axis titles, so the chart is drawn once (see plotting.margins.drawn_once).
         margin=dict(l=82, r=10, t=110, b=66),
         legend=_TOP_LEGEND,
         hovermode="closest",
@@ -546,39 +545,3 @@ def heldout_chart(sweeps: Sequence[TypeSweep], true_k: int | None = None) -> go.
         margin=dict(l=10, r=10, t=60, b=10),
         legend=_TOP_LEGEND,
     )
-
-
-###############################################################################
-# A fog map drawn once (issue 15)
-
-# What Plotly's automargin gives a fog map in Fogmap's fonts (measured in Chromium
-# at 1440, 1280 and 390 px wide): tick labels and title under the plot,
-# two-character tick labels and the title left of it, and 29 px per legend row
-# under the toolbar's strip, with about three entries in a row. Sent as the
-# margins, they leave automargin nothing to push in the usual case, so Plotly
-# draws the map once instead of twice inside its first draw. Automargin stays on:
-# longer tick labels, or a legend that wraps to more rows on a narrow screen,
-# still push (one more draw, as before), so nothing is ever cut off or covered.
-_MAP_LEFT, _MAP_BOTTOM = 70, 68
-_LEGEND_ROW = 29
-_LEGEND_PER_ROW = 3
-
-
-def drawn_once(fig: go.Figure) -> go.Figure:
-    """Reserve a fog map's margins, so Plotly need not grow them and draw it again.
-
-    Parameters
-    ----------
-    fig : go.Figure
-        From :func:`gmm_app.plotting.fog.fog_map` (with a height); changed in place.
-
-    Returns
-    -------
-    go.Figure
-        ``fig``, its look unchanged but for where the map sits in its frame.
-    """
-    entries = sum(1 for t in fig.data if t.showlegend is not False and t.name)
-    rows = math.ceil(entries / _LEGEND_PER_ROW)
-    top = TOOLBAR_STRIP + rows * _LEGEND_ROW + 12
-    fig.update_layout(margin=dict(l=_MAP_LEFT, r=10, b=_MAP_BOTTOM, t=top))
-    return fig

@@ -13,7 +13,6 @@ import streamlit as st
 
 from gmm_app.choosing_k.figures import (
     criteria_chart,
-    drawn_once,
     heldout_chart,
     razor_chart,
 )
@@ -35,6 +34,7 @@ from gmm_app.choosing_k.verdict import (
 )
 from gmm_app.plotting.events import as_int, customdata_rows
 from gmm_app.plotting.fog import fog_curves, fog_map
+from gmm_app.plotting.margins import drawn_once
 from gmm_app.shell import present, state
 from gmm_app.shell.widgets import projection_picker, restore_view
 from gmm_app.words import plural, score, type_label

@@ -14,7 +14,7 @@ import streamlit as st
 
 from gmm_app.plotting.fog import fog_curves, fog_map
 from gmm_app.plotting.geometry import Projection
-from gmm_app.shapes.figures import drawn_once
+from gmm_app.plotting.margins import drawn_once
 from gmm_app.shapes.model import (
     N_INIT,
     REG_COVAR,
