@@ -4,6 +4,11 @@ One implementation for every lesson, so a hill looks like a hill on every page: 
 1-standard-deviation outline solid (optionally with a white halo that keeps it
 readable over its own points, or filled), the 2-standard-deviation outline lighter.
 Plotly only, no Streamlit.
+
+The rings and paths can also be drawn as layout shapes (``trace_type="shape"``):
+SVG paths in the layer above every trace, a WebGL canvas included. A map whose
+points are WebGL then redraws only its points' canvas when the hills move, not a
+dozen WebGL lines as well (the stepper's map while playing fast).
 """
 
 from __future__ import annotations
@@ -33,6 +38,83 @@ FOG_OUTLINES = (Outline(1.0, "solid", 2.5), Outline(2.0, "dash", 1.5))
 THIN_OUTLINES = (Outline(1.0, "solid", 2.0), Outline(2.0, "dash", 1.2))
 # Only the 2σ ring: small multiples where several fits share a page.
 WIDE_OUTLINE = (Outline(2.0, "solid", 1.5),)
+# ``trace_type`` of rings and paths drawn as layout shapes, above every trace.
+SHAPE = "shape"
+# How plotly.js dashes a WebGL line (scattergl's DASHES: on, off, ... in line
+# widths); a shape is dashed the same, so a ring looks the same either way.
+WEBGL_DASHES = {"dash": (4, 1), "dot": (1, 1), "longdash": (8, 1)}
+
+
+def webgl_dash(dash: str, width: float) -> str:
+    """An SVG dash pattern that draws ``dash`` as a WebGL line of ``width`` does.
+
+    Parameters
+    ----------
+    dash : str
+        A Plotly dash name.
+    width : float
+        The line's width, in pixels.
+
+    Returns
+    -------
+    str
+        ``"6px,1.5px"`` for a dashed line 1.5 pixels wide; other dashes as given.
+    """
+    pattern = WEBGL_DASHES.get(dash)
+    if pattern is None:
+        return dash
+    return ",".join(f"{part * width:g}px" for part in pattern)
+
+
+def svg_path(x: np.ndarray, y: np.ndarray) -> str | None:
+    """An open SVG path through the points (x[i], y[i]), in data units.
+
+    Parameters
+    ----------
+    x, y : ndarray of shape (n,)
+
+    Returns
+    -------
+    str or None
+        ``"Mx0,y0Lx1,y1..."``; None when a point is not finite (no path
+        rather than a broken one) or there are fewer than two.
+    """
+    xy = np.column_stack([np.asarray(x, dtype=np.float64), np.asarray(y, np.float64)])
+    if len(xy) < 2 or not np.isfinite(xy).all():
+        return None
+    return "M" + "L".join(f"{a:.9g},{b:.9g}" for a, b in xy)
+
+
+def _line_shape(
+    fig: FigureBuilder,
+    x: np.ndarray,
+    y: np.ndarray,
+    line: dict,
+    name: str,
+    group: str,
+    *,
+    opacity: float = 1.0,
+    fill: str | None = None,
+    axes: str = "",
+) -> None:
+    """A line through (x, y) as a layout shape above every trace."""
+    path = svg_path(x, y)
+    if path is None:
+        return
+    shape: dict = dict(
+        type="path",
+        path=path,
+        xref=f"x{axes}",
+        yref=f"y{axes}",
+        layer="above",
+        line=line,
+        opacity=opacity,
+        name=name,
+        legendgroup=group,
+    )
+    if fill is not None:
+        shape["fillcolor"] = fill
+    fig.add_shape(**shape)
 
 
 def add_hill_outline(
@@ -74,7 +156,9 @@ def add_hill_outline(
     showlegend : bool
         Show the innermost ring in the legend.
     trace_type : str
-        ``"scatter"`` or ``"scattergl"`` (WebGL traces stay above WebGL points).
+        ``"scatter"`` or ``"scattergl"`` (WebGL traces stay above WebGL points),
+        or :data:`SHAPE`: layout shapes above every trace, dashed as WebGL lines
+        are (never in the legend, and a live chart does not glide them).
     axes : str
         Axis suffix for small multiples: ``"2"`` draws on ``x2``/``y2``.
     """
@@ -85,6 +169,40 @@ def add_hill_outline(
         inner = i == 0
         in_legend = showlegend and inner
         label = name if in_legend else f"{name} {ring.n_sigma:.0f}σ"
+        if trace_type == SHAPE:
+            if halo and inner:
+                halo_width = ring.width + 3
+                halo_line = dict(
+                    color="#FFFFFF",
+                    width=halo_width,
+                    dash=webgl_dash(ring.dash, halo_width),
+                )
+                _line_shape(
+                    fig,
+                    ex,
+                    ey,
+                    halo_line,
+                    f"{label} halo",
+                    group,
+                    opacity=0.8,
+                    axes=axes,
+                )
+            line = dict(
+                color=line_colour,
+                width=ring.width,
+                dash=webgl_dash(ring.dash, ring.width),
+            )
+            _line_shape(
+                fig,
+                ex,
+                ey,
+                line,
+                label,
+                group,
+                fill=fill if inner else None,
+                axes=axes,
+            )
+            continue
         if halo and inner:
             fig.add_trace(
                 dict(
@@ -215,6 +333,7 @@ def add_paths(
     *,
     trace_type: str = "scatter",
     opacity: float = 0.45,
+    dots_type: str = "scattergl",
 ) -> None:
     """Faint paths of where each hill top (or centre) has been.
 
@@ -225,11 +344,41 @@ def add_paths(
         The tops of every step so far, in the plane drawn.
     names : sequence of str, length K
         Each path's trace name.
-    trace_type : {"scatter", "scattergl"}
-        WebGL when the points under it are WebGL (drawn above every SVG trace).
+    trace_type : {"scatter", "scattergl", "shape"}
+        WebGL when the points under it are WebGL (drawn above every SVG trace);
+        :data:`SHAPE` draws each path's line as a layout shape above every trace,
+        and every step's dot in one trace of ``dots_type``.
     opacity : float
+    dots_type : {"scatter", "scattergl"}
+        The dots' trace with ``trace_type="shape"``.
     """
     if len(trail) < 2:
+        return
+    if trace_type == SHAPE:
+        k_count = len(names)
+        for k, name in enumerate(names):
+            line = dict(color=colour(k), width=1.5)
+            _line_shape(
+                fig, trail[:, k, 0], trail[:, k, 1], line, name, str(k), opacity=opacity
+            )
+        fig.add_trace(
+            dict(
+                type=dots_type,
+                x=trail[:, :, 0].T.ravel(),
+                y=trail[:, :, 1].T.ravel(),
+                mode="markers",
+                marker=dict(
+                    size=4,
+                    color=[
+                        colour(k) for k in range(k_count) for _ in range(len(trail))
+                    ],
+                ),
+                opacity=opacity,
+                showlegend=False,
+                hoverinfo="skip",
+                name="where the tops have been",
+            )
+        )
         return
     for k, name in enumerate(names):
         fig.add_trace(

@@ -157,7 +157,9 @@ def main_chart(
         )
         return None
     clicked = live_chart(
-        _map_spec(data, view, trace, projection, marks),
+        # A map that jumps draws its hills' rings as shapes above the WebGL points:
+        # a half-step then redraws a WebGL canvas of a handful of traces, not 17.
+        _map_spec(data, view, trace, projection, marks, lines_above=not glide),
         key="em_map",
         clickable=True,
         tag=str(view.position),
@@ -201,12 +203,16 @@ def _map_spec(
     trace: tuple[EMStep, ...],
     projection: Projection,
     marks: list[dict] | None,
+    *,
+    lines_above: bool = False,
 ) -> dict:
     """The map of ``view`` as sent, built once per run and half-step per process.
 
     Kept for every session of the server (:func:`_kept_map`): 30 students
     stepping through the same run share each half-step's map. A map with marks
     (a prediction's question) is one student's own, and is not kept.
+    ``lines_above``: rings and paths as shapes (``fog_map_spec``), for a map that
+    does not glide.
     """
 
     def build() -> dict:
@@ -223,6 +229,7 @@ def _map_spec(
             else view.previous_params.means,
             height=520,
             marks=marks,
+            lines_above=lines_above,
         )
 
     if marks:
@@ -233,6 +240,7 @@ def _map_spec(
         _digest(projection.matrix, projection.offset),
         projection.titles,
         data.feature_names,
+        lines_above,
     )
     return _kept_map(key, build)
 

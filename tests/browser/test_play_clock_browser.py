@@ -78,7 +78,7 @@ def test_play_fast_draws_each_half_step_before_the_next_comes(
         assert drawn[step] <= next_came, (step, drawn[step], next_came)
     # The map asked for the half-steps after the first (Play's click showed it).
     played = steps[-1] - steps[0]
-    assert played >= 12
+    assert played >= 11  # half-steps 2 to 12 at least: Pause may land before 13
     assert played - 1 <= len(asks) <= played + 2, (played, len(asks))
     # Paused: no more asks, the same half-step, and the numbers are back.
     asked = live_chart(page, "em_map").evaluate("(chart) => chart.dataset.asks")
