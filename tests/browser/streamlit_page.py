@@ -82,6 +82,22 @@ def _finishes_a_run(payload: bytes | str) -> bool:
     return message.WhichOneof("type") == "script_finished"
 
 
+def open_long_run_at_fast_speed(page: Page, app_url: str) -> None:
+    """Open the EM stepper on 2,000 overlapping points with tol 1e-6 (a run long
+    enough to play a dozen half-steps) and Play's speed set to "fast"."""
+    open_page(
+        page, f"{app_url}{STEPPER}?dataset=overlapping&n_samples=2000&n_components=3"
+    )
+    page.locator(".st-key-em_tol").get_by_role("slider").first.focus()
+    for _ in range(5):  # tol 1e-3 -> 1e-6
+        page.keyboard.press("ArrowLeft")
+    wait_idle(page)
+    speed = page.locator(".st-key-em_speed input[type=range]")
+    speed.focus()
+    speed.press("ArrowRight")  # normal -> fast
+    wait_idle(page)
+
+
 def click_button(page: Page, key: str) -> None:
     """Click the button with widget key ``key`` and wait for the rerun.
 

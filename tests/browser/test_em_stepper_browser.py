@@ -18,6 +18,7 @@ from streamlit_page import (
     hovered_point,
     live_chart,
     narration,
+    open_long_run_at_fast_speed,
     open_page,
     plotly_chart,
     point_markers,
@@ -288,17 +289,7 @@ def test_play_at_the_fastest_speed_shows_every_half_step(
 ) -> None:
     """Play at "fast" on 2,000 points: the map draws every half-step the server
     plays, none skipped (bench/play_timing.py measures how close to the tick)."""
-    open_page(
-        page, f"{app_url}{STEPPER}?dataset=overlapping&n_samples=2000&n_components=3"
-    )
-    page.locator(".st-key-em_tol").get_by_role("slider").first.focus()
-    for _ in range(5):  # tol 1e-3 -> 1e-6: a run long enough to play 10 half-steps
-        page.keyboard.press("ArrowLeft")
-    wait_idle(page)
-    speed = page.locator(".st-key-em_speed input[type=range]")
-    speed.focus()
-    speed.press("ArrowRight")  # normal -> fast
-    wait_idle(page)
+    open_long_run_at_fast_speed(page, app_url)
     page.evaluate(_RECORD_PLAY)
     # Playing fast, the page is busy drawing most of the time: the buttons are
     # clicked without waiting for Streamlit to settle, and Pause is checked on

@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 
 from playwright.sync_api import Page, expect
-from streamlit_page import STEPPER, live_chart, open_page, wait_idle
+from streamlit_page import live_chart, open_long_run_at_fast_speed, wait_idle
 
 EXCEPTION = '[data-testid="stException"]'
 # On the page's clock: when each half-step reached the page (the URL's em_step),
@@ -42,17 +42,7 @@ _RECORD = """() => {
 def test_play_fast_draws_each_half_step_before_the_next_comes(
     page: Page, app_url: str
 ) -> None:
-    open_page(
-        page, f"{app_url}{STEPPER}?dataset=overlapping&n_samples=2000&n_components=3"
-    )
-    page.locator(".st-key-em_tol").get_by_role("slider").first.focus()
-    for _ in range(5):  # tol 1e-3 -> 1e-6: a run long enough to play 12 half-steps
-        page.keyboard.press("ArrowLeft")
-    wait_idle(page)
-    speed = page.locator(".st-key-em_speed input[type=range]")
-    speed.focus()
-    speed.press("ArrowRight")  # normal -> fast
-    wait_idle(page)
+    open_long_run_at_fast_speed(page, app_url)
     expect(page.locator('[data-testid="stTable"]')).to_have_count(1)
     page.evaluate(_RECORD)
     play = page.locator(".st-key-em_play").get_by_role("button").first
