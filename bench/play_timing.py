@@ -451,6 +451,14 @@ def report(url_steps: list, drawn: list, tick: float, title: str = "") -> int:
         for i, t in enumerate(drawn_order)
         if t - drawn_order[0] > (i * tick + tick) * 1000.0
     ]
+    # How close the latest came to the end of its tick (negative: that much early).
+    margin = max(
+        (
+            t - drawn_order[0] - (i * tick + tick) * 1000.0
+            for i, t in enumerate(drawn_order)
+        ),
+        default=None,
+    )
     reached_at: dict = {}
     for step, t in url_steps[1:]:
         reached_at.setdefault(step, t)
@@ -471,6 +479,11 @@ def report(url_steps: list, drawn: list, tick: float, title: str = "") -> int:
     print(
         f"| behind the clock (drawn after its tick, from the first) | {len(behind)} |"
     )
+    if margin is not None and len(drawn_order) > 1:
+        print(
+            "| latest against the end of its tick (ms; negative: that much before it) "
+            f"| {margin:.0f} |"
+        )
     if len(drawn_order) > 1:
         pace = (drawn_order[-1] - drawn_order[0]) / (len(drawn_order) - 1)
         print(f"| mean gap between drawn half-steps (ms) | {pace:.0f} |")

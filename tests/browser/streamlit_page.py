@@ -91,11 +91,14 @@ def open_long_run_at_fast_speed(page: Page, app_url: str) -> None:
     page.locator(".st-key-em_tol").get_by_role("slider").first.focus()
     for _ in range(5):  # tol 1e-3 -> 1e-6
         page.keyboard.press("ArrowLeft")
+    # Each key press is a rerun; wait_idle can land between two of them, and a
+    # rerun after Play is pressed (settings changed) stops Play. The link says
+    # the last one has run.
+    page.wait_for_url(re.compile(r"em_tol=1e-06"), timeout=30_000)
     wait_idle(page)
     speed = page.locator(".st-key-em_speed input[type=range]")
     speed.focus()
-    speed.press("ArrowRight")  # normal -> fast
-    wait_idle(page)
+    _press_and_wait(page, speed, "ArrowRight")  # normal -> fast
 
 
 def click_button(page: Page, key: str) -> None:
@@ -117,12 +120,21 @@ def flip_toggle(page: Page, key: str) -> None:
 
 
 def _click_and_wait(page: Page, target: Locator) -> None:
+    _press_and_wait(page, target, None)
+
+
+def _press_and_wait(page: Page, target: Locator, key: str | None) -> None:
+    """Click ``target`` (or press ``key`` on it) and wait for the run it starts to
+    finish (the server's message), then for the page to settle."""
     socket = getattr(page, "streamlit_socket", None)
     assert socket is not None and not socket.is_closed(), "open it with open_page"
     with socket.expect_event(
         "framereceived", predicate=_finishes_a_run, timeout=30_000
     ):
-        target.click()
+        if key is None:
+            target.click()
+        else:
+            target.press(key)
     wait_idle(page)
 
 
