@@ -70,7 +70,8 @@ if trace is not None:
         st.subheader("The hills' parameters")
         panels.parameter_table(view, trace)
         st.subheader("Every number, worked out")
-        panels.equations(data, view, trace, settings, clicked)
+        # Opens on demand, and when a point of the map is clicked.
+        panels.numbers_section(data, view, trace, settings, clicked)
         st.subheader("K-Means in lockstep: the same start on a clear day")
         experiments.kmeans_lockstep(data, view, trace, projection)
         write_url(settings, position, start)
@@ -83,5 +84,5 @@ if trace is not None:
     st.subheader("Restart gallery: several seeds side by side")
     experiments.restart_panel(data, settings, projection)
     takeaway.takeaway_panel(data, settings, trace, projection)
-with st.expander("Collapse lab: what reg_covar protects you from"):
-    experiments.collapse_lab(data, settings)
+# Opens on demand, and when a link sets the lab up.
+experiments.collapse_section(data, settings)

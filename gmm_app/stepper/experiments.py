@@ -212,6 +212,10 @@ _LAB = "fog.em_collapse_lab"
 # A position a link asked for, restored once the lab's start is in place.
 _GOTO = "fog.em_collapse_goto"
 _LAB_URL = ("em_collapse_seed",)
+# The collapse lab opens on demand (its URL parameter and widget key), and when a
+# link sets it up: closed, its words, button and chart are not sent.
+COLLAPSE_SECTION = "em_show_collapse"
+COLLAPSE_LABEL = "Open the collapse lab: what reg_covar protects you from"
 
 
 # What the lab sets, and the settings row's defaults (a link written by a page
@@ -274,6 +278,7 @@ def read_collapse_url(data: Dataset, *, late: bool = False) -> bool:
     state.forget("em_collapse_seed")
     if seed is None:
         return False
+    st.session_state[COLLAPSE_SECTION] = True  # the link is about the lab: show it
     k = state.remembered("n_components", 3)
     try:
         _set_up_collapse(data, k, seed, link="late" if late else "first")
@@ -312,6 +317,27 @@ def _lab_trace(data: Dataset, settings: Settings) -> tuple[EMStep, ...] | None:
         return None
 
 
+def collapse_section(data: Dataset, settings: Settings) -> None:
+    """The collapse lab (:func:`collapse_lab`) in a section the student opens.
+
+    Closed, the link still says whether the stepper runs from the lab's start.
+
+    Parameters are :func:`collapse_lab`'s.
+    """
+    box = state.section(COLLAPSE_LABEL, COLLAPSE_SECTION)
+    with box:
+        if box.open:
+            collapse_lab(data, settings)
+            return
+    _write_lab_url(data, settings)
+
+
+def _write_lab_url(data: Dataset, settings: Settings) -> None:
+    """``em_collapse_seed`` in the link while the stepper runs from the lab."""
+    seed = _lab_in_effect(data, settings)
+    state.write_url({} if seed is None else {"em_collapse_seed": seed}, _LAB_URL)
+
+
 def collapse_lab(data: Dataset, settings: Settings) -> None:
     """Set up a collapse: reg_covar 0 and a hill seeded on the loneliest point.
 
@@ -348,8 +374,7 @@ def collapse_lab(data: Dataset, settings: Settings) -> None:
             st.error(md_escape(str(exc)))
             return
         st.rerun()
-    seed = _lab_in_effect(data, settings)
-    state.write_url({} if seed is None else {"em_collapse_seed": seed}, _LAB_URL)
+    _write_lab_url(data, settings)
     st.caption(
         f"It puts a narrow {hill_name(0)} on the loneliest point (the one farthest "
         "from its nearest neighbour) and sets `reg_covar` to 0. Then press Next and "

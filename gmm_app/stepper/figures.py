@@ -39,6 +39,13 @@ from gmm_core import GMMParams
 # every figure (about 4 ms a figure, on every step) only for it to be dropped.
 LIVE_ONLY: dict = {}
 
+# The side charts' margins as Plotly's automargin grows them in Fogmap's fonts
+# (measured in Chromium at 1440, 1280 and 390 px): sent as they are, the first
+# draw does not draw the chart a second time with wider margins. Automargin stays
+# on, so a longer tick label still gets its room (one more draw, as before).
+_LOGLIK_LEFT, _AXIS_BOTTOM = 80, 66
+_HEATMAP_LEFT, _HEATMAP_RIGHT = 48, 86
+
 
 def log_likelihood_chart(
     log_likelihoods: np.ndarray, current: int, tol: float, stop_reason: str | None
@@ -151,7 +158,9 @@ def _log_likelihood_parts(
             x=0,
             xanchor="left",
         ),
-        margin=dict(l=10, r=10, t=40, b=10),
+        # What automargin grows it to (tick labels and both axis titles, measured
+        # in Chromium), so Plotly draws it once, not twice (plotting.margins).
+        margin=dict(l=_LOGLIK_LEFT, r=10, t=40, b=_AXIS_BOTTOM),
     )
 
 
@@ -227,8 +236,12 @@ def _heatmap_parts(
         autorange="reversed",
     )
     fig.update_xaxes(side="top")
+    # Reserved as automargin grows them (the y axis's title, the colour bar), so
+    # Plotly draws it once.
     return fig, dict(
-        height=300, margin=dict(l=10, r=10, t=30, b=10), template=dict(LIVE_ONLY)
+        height=300,
+        margin=dict(l=_HEATMAP_LEFT, r=_HEATMAP_RIGHT, t=30, b=10),
+        template=dict(LIVE_ONLY),
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -14,9 +15,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from gmm_app.plotting.builder import TOOLBAR_STRIP
 from gmm_app.plotting.fog import fog_curves, fog_map_spec, responsibility_bands
 from gmm_app.plotting.geometry import AxesView, Projection
 from gmm_app.plotting.loop import surveyor_loop
+from gmm_app.shell import state
 from gmm_app.shell.live_chart import GLIDE_MS, figure_spec, live_chart
 from gmm_app.shell.present import chart_scale
 from gmm_app.stepper.controls import clock_ms, playing_fast, tick
@@ -26,7 +29,11 @@ from gmm_app.stepper.figures import (
     responsibility_heatmap_spec,
 )
 from gmm_app.stepper.model import View, data_spread, first_dip, hills_stacked
-from gmm_app.stepper.narration import narrate, parameter_rows, stop_message
+from gmm_app.stepper.narration import (
+    narrate,
+    parameter_rows,
+    stop_message,
+)
 from gmm_app.stepper.settings import GUESS_WORDS, Settings
 from gmm_app.words import aligned, hill_name, hill_names, hill_title
 from gmm_core import Dataset, EMStep
@@ -40,6 +47,17 @@ WHILE_PLAYING = "Playing fast: pause to see {what} for the half-step shown."
 # The chart a student looks at first: the map (or the bell curves, one feature).
 # On a fresh page the loop and the side charts draw after it (live_chart's after).
 FIRST_CHARTS = ("em_map", "em_curves")
+# "Every number, worked out" opens on demand (its URL parameter and widget key):
+# closed, neither its formulas nor its widgets are sent, and the page loads no
+# formula renderer (KaTeX, a 259 KB script and about half a second of a first
+# visit's main thread). A click on a point of the map opens it.
+NUMBERS_SECTION = "em_show_numbers"
+NUMBERS_LABEL = (
+    "Open the numbers: the E-step for one point and the M-step for one hill, "
+    "with this half-step's values"
+)
+# The point and the hill chosen in it, kept while it is closed.
+_NUMBERS_KEYS = ("em_point", "em_component")
 
 
 # Charts as sent, kept for every session of this server process (Streamlit's
@@ -233,7 +251,7 @@ def _map_spec(
         )
 
     if marks:
-        return build()
+        return _drawn_once(build())
     key = (
         _run_key(data.X, trace, view.iteration),
         view.position,
@@ -242,7 +260,50 @@ def _map_spec(
         data.feature_names,
         lines_above,
     )
-    return _kept_map(key, build)
+    return _kept_map(key, lambda: _drawn_once(build()))
+
+
+# The map's margins as Plotly's automargin grows them in Fogmap's fonts (measured
+# in Chromium at 1440, 1280 and 390 px, as plotting.margins.drawn_once does for
+# the other lessons' maps): the y axis's tick labels and title (up to 69 px on a
+# narrow map), the x axis's under the plot, and the legend's rows above it, under
+# the toolbar's strip (about four entries a row on a wide screen; the guess's one
+# row is taller). Sent as they are, Plotly draws the map once on a page's first
+# draw instead of drawing it, growing the margins and drawing it again.
+# Automargin stays on: a legend that wraps to more rows on a narrower screen still
+# pushes (one more draw, as before), so nothing is cut off.
+_MAP_LEFT, _MAP_BOTTOM = 70, 66
+_MAP_GUESS_TOP = 88
+_LEGEND_ROW, _LEGEND_PER_ROW = 29, 4
+
+
+def _drawn_once(spec: dict) -> dict:
+    """Reserve the map's margins (see :data:`_MAP_LEFT`), in place.
+
+    Parameters
+    ----------
+    spec : dict
+        A fog map as :func:`gmm_app.plotting.fog.fog_map_spec` makes it.
+
+    Returns
+    -------
+    dict
+        ``spec``, its look unchanged but for where the map sits in its frame.
+    """
+    names = [
+        trace.get("name", "")
+        for trace in spec["data"]
+        if trace.get("showlegend") is not False and trace.get("name")
+    ]
+    if any(name.startswith("points (not asked") for name in names):
+        top = _MAP_GUESS_TOP
+    else:
+        top = TOOLBAR_STRIP + 10 + _LEGEND_ROW * math.ceil(len(names) / _LEGEND_PER_ROW)
+    margin = dict(spec["layout"].get("margin") or {})
+    for side, least in (("l", _MAP_LEFT), ("b", _MAP_BOTTOM), ("t", top)):
+        margin[side] = max(float(margin.get(side, 0)), least)
+    spec["layout"]["margin"] = margin
+    return spec
 
 
 def _digest(*arrays: np.ndarray) -> bytes:
@@ -329,6 +390,42 @@ def parameter_table(view: View, trace: tuple[EMStep, ...]) -> None:
     )
 
 
+def numbers_section(
+    data: Dataset,
+    view: View,
+    trace: tuple[EMStep, ...],
+    settings: Settings,
+    clicked: int | None,
+) -> None:
+    """Every number worked out (:func:`equations`), in a section the student opens.
+
+    A click on a point of the map opens it at that point's E-step, so "click a
+    point to see its E-step worked out" needs no second click. Closed, the point
+    and the hill chosen in it are kept for when it opens again.
+
+    Parameters are :func:`equations`'.
+    """
+    if clicked is not None:  # only on the rerun the click caused (live_chart)
+        st.session_state["em_point"] = clicked
+        st.session_state[NUMBERS_SECTION] = True
+    box = state.section(NUMBERS_LABEL, NUMBERS_SECTION)
+    with box:
+        if box.open:
+            equations(data, view, trace, settings, clicked)
+            return
+    _keep_choices()
+
+
+def _keep_choices() -> None:
+    """Keep the point and hill chosen while their widgets are not drawn.
+
+    Streamlit drops a widget's state on a run that does not draw it.
+    """
+    for key in _NUMBERS_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def equations(
     data: Dataset,
     view: View,
@@ -354,9 +451,7 @@ def equations(
         st.session_state["em_point"] = clicked
     if playing_fast():
         st.caption(WHILE_PLAYING.format(what="every number worked out"))
-        for key in ("em_point", "em_component"):  # the point and hill chosen, kept
-            if key in st.session_state:
-                st.session_state[key] = st.session_state[key]
+        _keep_choices()
         return
     e_tab, m_tab = st.tabs(["E-step for one point", "M-step for one hill"])
     with e_tab:

@@ -9,10 +9,18 @@ import re
 import streamlit as st
 
 from gmm_app.plotting.geometry import Projection
+from gmm_app.shell import state
 from gmm_app.stepper.figures_export import animated_run, run_html, run_title
 from gmm_app.stepper.reproduce import sklearn_script
 from gmm_app.stepper.settings import GUESS_WORDS, Settings
 from gmm_core import Dataset, EMStep
+
+# "Reproduce this run in scikit-learn" opens on demand (its URL parameter and
+# widget key): closed, the script is neither written nor sent, and the page loads
+# no code highlighter (Streamlit's, a 1.5 MB script, parsed on a first visit even
+# for a code block in a closed expander).
+CODE_SECTION = "em_show_code"
+CODE_LABEL = "Open the script: reproduce this run in scikit-learn"
 
 
 def file_name(data: Dataset, settings: Settings) -> str:
@@ -42,7 +50,8 @@ def takeaway_panel(
     projection: Projection | None,
 ) -> None:
     """ "Take it with you": download this run (key ``em_export_html``) and the
-    script that reproduces it in scikit-learn (in the container ``em_code``).
+    script that reproduces it in scikit-learn (in the container ``em_code``, in a
+    section that opens on demand: :data:`CODE_SECTION`).
 
     Parameters
     ----------
@@ -92,24 +101,29 @@ def takeaway_panel(
         "the log-likelihood growing beside it, play, pause and a slider. A few "
         "megabytes: the chart library is inside, so it opens with no internet."
     )
-    with st.expander("Reproduce this run in scikit-learn", icon=":material/code:"):
+    box = state.section(CODE_LABEL, CODE_SECTION)
+    with box:
+        if box.open:
+            _script(data, settings, trace)
+
+
+def _script(data: Dataset, settings: Settings, trace: tuple[EMStep, ...]) -> None:
+    """The scikit-learn script of this run (in the container ``em_code``)."""
+    st.caption(
+        "Paste this into Python: it rebuilds the data, starts scikit-learn's "
+        "`GaussianMixture` from the same hills with the same settings and "
+        "prints the last step's log-likelihood per point and means, the "
+        "numbers on this page."
+    )
+    if trace[-1].stop_reason == "collapsed":
         st.caption(
-            "Paste this into Python: it rebuilds the data, starts scikit-learn's "
-            "`GaussianMixture` from the same hills with the same settings and "
-            "prints the last step's log-likelihood per point and means, the "
-            "numbers on this page."
+            "This run ended in a collapse: scikit-learn stops with an error "
+            "there instead of flooring the hill. Raise `reg_covar` to compare."
         )
-        if trace[-1].stop_reason == "collapsed":
-            st.caption(
-                "This run ended in a collapse: scikit-learn stops with an error "
-                "there instead of flooring the hill. Raise `reg_covar` to compare."
-            )
-        if data.origin is None:  # the student's file
-            st.caption("Put your file in the folder you run the script from.")
-        with st.container(key="em_code"):
-            st.code(
-                sklearn_script(
-                    data, trace, reg_covar=settings.reg_covar, tol=settings.tol
-                ),
-                language="python",
-            )
+    if data.origin is None:  # the student's file
+        st.caption("Put your file in the folder you run the script from.")
+    with st.container(key="em_code"):
+        st.code(
+            sklearn_script(data, trace, reg_covar=settings.reg_covar, tol=settings.tol),
+            language="python",
+        )

@@ -28,6 +28,8 @@ from apptest_helpers import (
 )
 from streamlit.testing.v1 import AppTest
 
+from gmm_app.stepper.experiments import COLLAPSE_SECTION
+from gmm_app.stepper.panels import NUMBERS_SECTION
 from gmm_core import (
     COVARIANCE_TYPES,
     PRESETS,
@@ -52,6 +54,21 @@ DEFAULTS = dict(
 def at() -> AppTest:
     """A fresh session on the stepper, at the guess, on the default data."""
     return open_stepper()
+
+
+def set_up_collapse(at: AppTest) -> AppTest:
+    """Open the collapse lab (a section that opens on demand) and press its button."""
+    at.session_state[COLLAPSE_SECTION] = True
+    at.run()
+    return click(at, "em_collapse")
+
+
+def open_numbers(at: AppTest) -> AppTest:
+    """Open "Every number, worked out" (a section that opens on demand)."""
+    at.session_state[NUMBERS_SECTION] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def core_trace(
@@ -185,6 +202,7 @@ def _snapshot(at: AppTest) -> tuple:
 
 
 def test_back_returns_exactly_the_previous_state(at: AppTest) -> None:
+    open_numbers(at)
     states = [_snapshot(at)]
     for _ in range(4):
         click(at, "em_next")
@@ -278,6 +296,7 @@ def test_e_step_equation_shows_the_cores_responsibilities(
     at: AppTest, point: int, t: int
 ) -> None:
     X, trace = core_trace()
+    open_numbers(at)
     click(at, "em_next", times=2 * t - 1)  # E-step t
     at.number_input(key="em_point").set_value(point).run()
     assert narration(at).startswith(f"**E-step {t}")
@@ -306,6 +325,7 @@ def test_m_step_equation_shows_the_cores_weights_and_counts(
     at: AppTest, t: int
 ) -> None:
     X, trace = core_trace()
+    open_numbers(at)
     click(at, "em_next", times=2 * t)  # M-step t
     assert narration(at).startswith(f"**M-step {t}")
     counts = responsibilities(X, trace[t - 1].params).sum(axis=0)
@@ -329,7 +349,9 @@ def map_click(at: AppTest, row: int, click_id: str) -> None:
 
 def test_a_click_on_the_map_shows_that_point_once(at: AppTest) -> None:
     click(at, "em_next")  # E-step 1
-    map_click(at, 17, "first")
+    assert not at.latex and not [n for n in at.number_input if n.key == "em_point"]
+    map_click(at, 17, "first")  # the click opens them at that point
+    assert at.session_state[NUMBERS_SECTION]
     assert at.number_input(key="em_point").value == 17
     assert any("about point #17:" in c.value for c in at.caption)
     # The click is remembered by the chart, not applied again: a typed number wins.
@@ -345,6 +367,7 @@ def test_a_click_on_the_map_shows_that_point_once(at: AppTest) -> None:
 
 
 def test_m_step_tab_asks_for_an_m_step_elsewhere(at: AppTest) -> None:
+    open_numbers(at)
     assert any("Take the first E-step" in c.value for c in at.caption)
     click(at, "em_next")
     assert any("Move to an M-step" in c.value for c in at.caption)
@@ -352,6 +375,7 @@ def test_m_step_tab_asks_for_an_m_step_elsewhere(at: AppTest) -> None:
 
 
 def test_a_point_number_too_big_for_new_data_does_not_break(at: AppTest) -> None:
+    open_numbers(at)
     click(at, "em_next")
     at.number_input(key="em_point").set_value(299).run()
     at.selectbox(key="dataset").set_value("iris").run()  # 150 points
@@ -509,7 +533,7 @@ def test_the_position_survives_a_visit_home(at: AppTest) -> None:
 
 
 def test_collapse_lab_sets_up_a_singularity_without_errors(at: AppTest) -> None:
-    click(at, "em_collapse")
+    set_up_collapse(at)
     assert at.selectbox(key="em_init").value == "given"
     assert at.select_slider(key="em_reg_covar").value == 0.0
     assert at.select_slider(key="em_tol").value == 1e-6
@@ -525,7 +549,7 @@ def test_collapse_lab_sets_up_a_singularity_without_errors(at: AppTest) -> None:
 
 def test_collapse_on_an_outlier_is_explained(at: AppTest) -> None:
     upload_csv(at, "outlier.csv", outlier_csv())
-    click(at, "em_collapse")
+    set_up_collapse(at)
     click(at, "em_run_end")
     assert not at.exception
     errors = [e.value for e in at.error]
@@ -560,7 +584,7 @@ def test_collapse_on_an_outlier_is_explained(at: AppTest) -> None:
 
 
 def test_collapse_lab_collapses_on_the_default_data(at: AppTest) -> None:
-    click(at, "em_collapse")
+    set_up_collapse(at)
     click(at, "em_run_end")
     assert any("collapsed" in e.value for e in at.error)
 
@@ -594,6 +618,7 @@ def test_every_preset_steps_to_the_end(at: AppTest, key: str) -> None:
 
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_every_covariance_type_steps(at: AppTest, covariance_type: str) -> None:
+    open_numbers(at)
     at.selectbox(key="covariance_type").set_value(covariance_type).run()
     _, trace = core_trace(covariance_type)
     click(at, "em_next", times=4)

@@ -17,7 +17,7 @@ from apptest_helpers import LIVE_CHART, click, live_charts, open_stepper
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
-from gmm_app.stepper.panels import WHILE_PLAYING
+from gmm_app.stepper.panels import NUMBERS_SECTION, WHILE_PLAYING
 from gmm_app.stepper.settings import PLAYING, POSITION
 
 _ASKS = itertools.count(1)
@@ -113,7 +113,14 @@ def test_play_stops_at_the_end_of_the_run() -> None:
     assert map_args(at)["clock_ms"] == 0
 
 
+def open_numbers(at: AppTest) -> AppTest:
+    """Open "Every number, worked out" (a section that opens on demand)."""
+    at.session_state[NUMBERS_SECTION] = True
+    return at.run()
+
+
 def test_playing_fast_leaves_the_numbers_for_pause(at: AppTest) -> None:
+    open_numbers(at)
     click(at, "em_next")  # E-step 1: a point's numbers worked out
     at.number_input(key="em_point").set_value(17).run()
     at.select_slider(key="em_speed").set_value("fast").run()
@@ -132,6 +139,7 @@ def test_playing_fast_leaves_the_numbers_for_pause(at: AppTest) -> None:
 
 
 def test_playing_at_a_slower_speed_keeps_the_numbers(at: AppTest) -> None:
+    open_numbers(at)
     click(at, "em_play")  # normal speed
     ask(at, 1)
     ask(at, 2)

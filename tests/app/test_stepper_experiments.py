@@ -26,10 +26,18 @@ from apptest_helpers import (
 )
 from streamlit.testing.v1 import AppTest
 
+from gmm_app.stepper.experiments import COLLAPSE_SECTION
 from gmm_core import em_steps, initialize, load_preset
 
 CHOSEN = "fog.em_chosen_means"
 WIDTHS = "fog.em_chosen_widths"
+
+
+def set_up_collapse(at: AppTest) -> AppTest:
+    """Open the collapse lab (a section that opens on demand) and press its button."""
+    at.session_state[COLLAPSE_SECTION] = True
+    at.run()
+    return click(at, "em_collapse")
 
 
 def open_on(dataset: str) -> AppTest:
@@ -157,7 +165,7 @@ def test_the_gallery_calls_stuck_runs_a_tie_not_best() -> None:
 
 def test_the_collapse_lab_shows_the_climb_its_words_describe() -> None:
     at = open_stepper()
-    click(at, "em_collapse")
+    set_up_collapse(at)
     click(at, "em_run_end")
     X = load_preset("blobs").X
     means = np.array(at.session_state[CHOSEN])
@@ -227,7 +235,7 @@ def test_a_link_reopens_the_collapse_lab(steps: int) -> None:
     at = open_stepper()
     at.number_input(key="n_components").set_value(4).run()
     at.number_input(key="seed").set_value(5).run()
-    click(at, "em_collapse")
+    set_up_collapse(at)
     click(at, "em_next", times=steps) if steps else None
     assert at.query_params["em_collapse_seed"] == "5"
     before = shown_numbers(at)
@@ -242,7 +250,7 @@ def test_a_link_reopens_the_collapse_lab(steps: int) -> None:
 
 def test_the_link_drops_the_lab_once_its_start_is_gone() -> None:
     at = open_stepper()
-    click(at, "em_collapse")
+    set_up_collapse(at)
     assert "em_collapse_seed" in at.query_params
     at.selectbox(key="em_init").set_value("k-means++").run()
     assert not at.exception
@@ -255,6 +263,6 @@ def test_a_hand_written_lab_link_sets_the_lab_up() -> None:
     by_hand = open_stepper({"em_collapse_seed": "0"})
     assert not by_hand.exception
     pressed = open_stepper()
-    click(pressed, "em_collapse")
+    set_up_collapse(pressed)
     assert shown_numbers(by_hand) == shown_numbers(pressed)
     assert by_hand.query_params["em_collapse_seed"] == "0"

@@ -20,7 +20,7 @@ from gmm_app.stepper.caches import em_trace
 from gmm_app.stepper.figures_export import animated_run, run_html, step_label
 from gmm_app.stepper.model import n_positions, view_at
 from gmm_app.stepper.settings import Settings
-from gmm_app.stepper.takeaway import file_name
+from gmm_app.stepper.takeaway import CODE_SECTION, file_name
 from gmm_core import EMStep, em_steps, initialize, load_preset
 
 
@@ -46,7 +46,7 @@ def _decode(values: object) -> np.ndarray:
 
 
 def test_the_page_offers_the_run_and_the_script_of_its_own_settings() -> None:
-    at = open_stepper()
+    at = open_stepper({CODE_SECTION: "true"})  # "Open the script", from a link
     button = at.get("download_button")
     assert [b.proto.label for b in button] == ["Download this run"]
     assert button[0].proto.id.endswith("em_export_html")

@@ -61,6 +61,15 @@ def test_stepping_forward_and_back_changes_the_chart(page: Page, app_url: str) -
     assert real_errors(page.console_errors) == []  # type: ignore[attr-defined]
 
 
+def open_numbers(page: Page) -> None:
+    """Open "Every number, worked out" as a student does: a click on its section."""
+    page.locator('[data-testid="stExpander"] summary').filter(
+        has_text="Open the numbers"
+    ).click()
+    expect(page.locator(".st-key-em_point input")).to_be_visible()
+    wait_idle(page)
+
+
 def _e_step_tab(page: Page):
     return page.locator('[data-testid="stTabs"]').filter(
         has_text="E-step for one point"
@@ -75,8 +84,9 @@ def test_clicking_a_point_shows_its_equation(page: Page, app_url: str) -> None:
     x, y = hover_marker(page, point_markers(page, "em_map").nth(5))
     row = hovered_point(page, "em_map")  # what the student reads before clicking
     assert row != 0  # the point input starts at 0: the click must change it
+    expect(page.locator(".st-key-em_point")).to_have_count(0)  # numbers closed
     page.mouse.click(x, y)  # Plotly's click event, sent as the live chart's value
-    wait_idle(page)
+    wait_idle(page)  # the click opens the numbers at that point
     expect(page.locator(".st-key-em_point input")).to_have_value(str(row))
     tab = _e_step_tab(page)
     expect(tab).to_contain_text(f"about point #{row}:")
@@ -153,6 +163,9 @@ def test_a_step_redraws_the_map_in_place_and_keeps_the_zoom(
 def test_typing_a_point_number_shows_its_equation(page: Page, app_url: str) -> None:
     open_page(page, f"{app_url}{STEPPER}")
     click_button(page, "em_next")
+    expect(page.locator(".katex")).to_have_count(0)  # closed: no formula drawn
+    open_numbers(page)
+    expect(page).to_have_url(re.compile(r"[?&]em_show_numbers=true"))
     set_number(page, "em_point", 42)
     tab = _e_step_tab(page)
     expect(tab).to_contain_text(
