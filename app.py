@@ -7,6 +7,7 @@ import streamlit as st
 from gmm_app.lesson_steps import step_count
 from gmm_app.plotting.fog import fog_curves, fog_map
 from gmm_app.plotting.loop import surveyor_loop
+from gmm_app.plotting.margins import drawn_once
 from gmm_app.shell import present
 from gmm_app.shell.data import fitted_mixture
 from gmm_app.shell.lesson_path import current_step, start_button
@@ -74,7 +75,9 @@ with right:
         if data.n_features == 1:
             figure = fog_curves(data.X, params, data.feature_names[0])
         else:
-            figure = fog_map(data.X, params, resp, data.feature_names)
+            # Sent with the margins Plotly's automargin would grow, so the first
+            # chart a student sees is drawn once, not twice (plotting.margins).
+            figure = drawn_once(fog_map(data.X, params, resp, data.feature_names))
         present.plotly_chart(figure, key="home_map")
         doubt = int(resp.max(axis=1).argmin())
         shown = "" if data.n_features <= 2 else " (the first two features are shown)"

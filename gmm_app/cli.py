@@ -304,7 +304,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     # Imported here so that --help answers without loading Streamlit. Its server
     # and runtime too: the modules the server runs with are imported before they
-    # are frozen.
+    # are frozen. And its list of every emoji: every page's icon is one, and
+    # st.set_page_config checks it against the list, whose import compiles one
+    # large regular expression (0.17-0.21 s): imported here, the first student on
+    # a fresh server or replica does not wait for it (docs/performance.md).
+    import streamlit.emojis
     import streamlit.web.server  # noqa: F401
     from streamlit.web import cli as streamlit_cli
 

@@ -1,10 +1,10 @@
 """The first screen's charts come with their margins (issue 15: drawn once).
 
-Covariance shapes' two maps, Choosing K's criteria chart and its chosen fit are
-sent with the margins Plotly's automargin would grow them to (room for the legend
-rows above a map, the tick labels and axis titles beside it), so Plotly draws each
-once. Automargin is never switched off, so a longer label still gets its room and
-nothing is cut off.
+Home's fog map, Covariance shapes' two maps, Choosing K's criteria chart and its
+chosen fit are sent with the margins Plotly's automargin would grow them to (room
+for the legend rows above a map, the tick labels and axis titles beside it), so
+Plotly draws each once. Automargin is never switched off, so a longer label still
+gets its room and nothing is cut off.
 """
 
 from __future__ import annotations
@@ -12,10 +12,24 @@ from __future__ import annotations
 import math
 
 import pytest
-from apptest_helpers import figure_by_key, open_lesson
+from apptest_helpers import ROOT, figure_by_key, open_lesson
+from streamlit.testing.v1 import AppTest
 
+HOME = "app.py"
 SHAPES = "pages/3_Covariance_shapes.py"
 CHOOSING_K = "pages/4_Choosing_K.py"
+
+
+def opened(page: str, query: dict[str, str]) -> AppTest:
+    """``page`` opened as a student would: Home straight from its link."""
+    if page != HOME:
+        return open_lesson(page, query)
+    at = AppTest.from_file(str(ROOT / HOME), default_timeout=180)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def legend_rows(figure: dict) -> int:
@@ -28,6 +42,8 @@ def legend_rows(figure: dict) -> int:
 @pytest.mark.parametrize(
     ("page", "query", "key"),
     [
+        (HOME, {}, "home_map"),
+        (HOME, {"dataset": "customers"}, "home_map"),
         (SHAPES, {}, "cs_panel_spherical"),
         (SHAPES, {"n_components": "6"}, "cs_panel_full"),
         (CHOOSING_K, {}, "ck_fit"),
@@ -36,7 +52,7 @@ def legend_rows(figure: dict) -> int:
 def test_a_map_leaves_room_for_its_legend_and_labels(
     page: str, query: dict[str, str], key: str
 ) -> None:
-    figure = figure_by_key(open_lesson(page, query), key)
+    figure = figure_by_key(opened(page, query), key)
     margin = figure["layout"]["margin"]
     assert margin["t"] >= 30 + 29 * legend_rows(figure)  # under the toolbar strip
     assert margin["l"] >= 66 and margin["b"] >= 66  # tick labels and axis title
