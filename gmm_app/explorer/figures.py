@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 
 from gmm_app.plotting.builder import FigureBuilder, colour, finish_figure
 from gmm_app.plotting.geometry import drawn_mask
+from gmm_app.plotting.margins import panel_margins
 from gmm_app.plotting.raster import grid_image, label_colours, mask_colours
 from gmm_app.plotting.zero_lines import zero_lines
 from gmm_app.words import hill_name
@@ -361,6 +362,7 @@ def finish_map(
     y_range: tuple[float, float] | None = None,
     legend: bool = True,
     legend_below: bool = False,
+    reserve: bool = False,
     **layout: object,
 ) -> go.Figure:
     """Axes over the grid, the panel's title and a legend under it.
@@ -380,6 +382,10 @@ def finish_map(
     legend_below : bool
         Put the legend under the plot, for figures with so many entries that a
         legend on top would run into the title.
+    reserve : bool
+        Send the margins automargin would grow to
+        (:func:`gmm_app.plotting.margins.panel_margins`), so Plotly draws the map
+        once (the first screen's maps).
     **layout
         Further layout properties.
 
@@ -447,6 +453,14 @@ def finish_map(
             font=dict(size=13),
         )
         settings["margin"] = dict(l=10, r=10, t=64, b=110)
+    elif reserve:
+        y_axis = fig.yaxis
+        settings["margin"] = panel_margins(
+            fig,
+            tuple(y_axis["range"]),
+            y_labels=y_axis.get("showticklabels", True) is not False,
+            legend=legend,
+        )
     settings.update(layout)
     return finish_figure(fig, **settings)
 

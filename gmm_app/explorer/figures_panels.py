@@ -120,6 +120,7 @@ def islands_panel(
         "K-Means: every point on exactly one island; straight borders",
         height=height,
         y_range=strip_y(view),
+        reserve=True,
     )
 
 
@@ -170,6 +171,7 @@ def hills_panel(
         "GMM: colour = the most likely hill; curved borders",
         height=height,
         y_range=strip_y(view),
+        reserve=True,
     )
 
 
@@ -263,6 +265,7 @@ def soft_panel(
         y_title=f"P({name})" if view.strip else None,
         y_range=(-0.04, 1.04) if view.strip else None,
         legend=False,
+        reserve=True,
     )
 
 
@@ -385,6 +388,7 @@ def confidence_panel(
         y_title="largest probability" if view.strip else None,
         y_range=(-0.04, 1.04) if view.strip else None,
         legend=False,
+        reserve=True,
     )
 
 

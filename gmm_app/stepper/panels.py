@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import math
 from collections.abc import Callable
 
 import numpy as np
@@ -15,10 +14,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from gmm_app.plotting.builder import TOOLBAR_STRIP
 from gmm_app.plotting.fog import fog_curves, fog_map_spec, responsibility_bands
 from gmm_app.plotting.geometry import AxesView, Projection
 from gmm_app.plotting.loop import surveyor_loop
+from gmm_app.plotting.margins import map_margins
 from gmm_app.shell import state
 from gmm_app.shell.live_chart import GLIDE_MS, figure_spec, live_chart
 from gmm_app.shell.present import chart_scale
@@ -263,27 +262,23 @@ def _map_spec(
     return _kept_map(key, lambda: _drawn_once(build()))
 
 
-# The map's margins as Plotly's automargin grows them in Fogmap's fonts (measured
-# in Chromium at 1440, 1280 and 390 px, as plotting.margins.drawn_once does for
-# the other lessons' maps): the y axis's tick labels and title (up to 69 px on a
-# narrow map), the x axis's under the plot, and the legend's rows above it, under
-# the toolbar's strip (about four entries a row on a wide screen; the guess's one
-# row is taller). Sent as they are, Plotly draws the map once on a page's first
-# draw instead of drawing it, growing the margins and drawing it again.
-# Automargin stays on: a legend that wraps to more rows on a narrower screen still
-# pushes (one more draw, as before), so nothing is cut off.
-_MAP_LEFT, _MAP_BOTTOM = 70, 66
-_MAP_GUESS_TOP = 88
-_LEGEND_ROW, _LEGEND_PER_ROW = 29, 4
+# The map's margins as automargin grows them (plotting.margins), with the four
+# legend entries a row that fit in its column, and the guess's legend (two long
+# entries, one above the other) two rows high: sent as they are, Plotly draws the
+# map once on a page's first draw. A legend that wraps to more rows on a narrower
+# screen still pushes (one more draw, as before), so nothing is cut off.
+_LEGEND_PER_ROW = 4
+_GUESS_TOP = 88
 
 
 def _drawn_once(spec: dict) -> dict:
-    """Reserve the map's margins (see :data:`_MAP_LEFT`), in place.
+    """Reserve the map's margins (:func:`gmm_app.plotting.margins.map_margins`).
 
     Parameters
     ----------
     spec : dict
-        A fog map as :func:`gmm_app.plotting.fog.fog_map_spec` makes it.
+        A fog map as :func:`gmm_app.plotting.fog.fog_map_spec` makes it; changed
+        in place.
 
     Returns
     -------
@@ -295,13 +290,12 @@ def _drawn_once(spec: dict) -> dict:
         for trace in spec["data"]
         if trace.get("showlegend") is not False and trace.get("name")
     ]
+    least = map_margins(len(names), per_row=_LEGEND_PER_ROW)
     if any(name.startswith("points (not asked") for name in names):
-        top = _MAP_GUESS_TOP
-    else:
-        top = TOOLBAR_STRIP + 10 + _LEGEND_ROW * math.ceil(len(names) / _LEGEND_PER_ROW)
+        least["t"] = _GUESS_TOP
     margin = dict(spec["layout"].get("margin") or {})
-    for side, least in (("l", _MAP_LEFT), ("b", _MAP_BOTTOM), ("t", top)):
-        margin[side] = max(float(margin.get(side, 0)), least)
+    for side in ("l", "b", "t"):
+        margin[side] = max(float(margin.get(side, 0)), least[side])
     spec["layout"]["margin"] = margin
     return spec
 
