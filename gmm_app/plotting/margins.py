@@ -13,6 +13,7 @@ a label cut off. Plotly only, no Streamlit.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 
 import plotly.graph_objects as go
 
@@ -136,13 +137,28 @@ def tick_label_characters(low: float, high: float) -> int:
     return longest
 
 
-def _legend_rows(fig: FigureBuilder) -> int:
-    """Rows a horizontal legend of ``fig``'s named traces takes in a narrow column."""
-    names = [
+def legend_names(traces: Iterable[Mapping]) -> list[str]:
+    """The names a figure's legend shows: its named traces not kept out of it.
+
+    Parameters
+    ----------
+    traces : iterable of mapping
+        A figure's ``data`` as dicts (a figure spec, :class:`FigureBuilder`'s).
+
+    Returns
+    -------
+    list of str
+    """
+    return [
         str(t["name"])
-        for t in fig.data
+        for t in traces
         if t.get("name") and t.get("showlegend", True) is not False
     ]
+
+
+def _legend_rows(fig: FigureBuilder) -> int:
+    """Rows a horizontal legend of ``fig``'s named traces takes in a narrow column."""
+    names = legend_names(fig.data)
     if not names:
         return 0
     widest = _ENTRY_MARKER + _PER_CHARACTER * max(len(n) for n in names)

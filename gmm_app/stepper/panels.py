@@ -17,7 +17,7 @@ import streamlit as st
 from gmm_app.plotting.fog import fog_curves, fog_map_spec, responsibility_bands
 from gmm_app.plotting.geometry import AxesView, Projection
 from gmm_app.plotting.loop import surveyor_loop
-from gmm_app.plotting.margins import map_margins
+from gmm_app.plotting.margins import legend_names, map_margins
 from gmm_app.shell import state
 from gmm_app.shell.live_chart import GLIDE_MS, figure_spec, live_chart
 from gmm_app.shell.present import chart_scale
@@ -285,11 +285,7 @@ def _drawn_once(spec: dict) -> dict:
     dict
         ``spec``, its look unchanged but for where the map sits in its frame.
     """
-    names = [
-        trace.get("name", "")
-        for trace in spec["data"]
-        if trace.get("showlegend") is not False and trace.get("name")
-    ]
+    names = legend_names(spec["data"])
     least = map_margins(len(names), per_row=_LEGEND_PER_ROW)
     if any(name.startswith("points (not asked") for name in names):
         least["t"] = _GUESS_TOP
@@ -399,8 +395,7 @@ def numbers_section(
 
     Parameters are :func:`equations`'.
     """
-    if clicked is not None:  # only on the rerun the click caused (live_chart)
-        st.session_state["em_point"] = clicked
+    if clicked is not None:  # the click's point is set by equations, now shown
         st.session_state[NUMBERS_SECTION] = True
     box = state.section(NUMBERS_LABEL, NUMBERS_SECTION)
     with box:

@@ -121,6 +121,30 @@ def open_lesson(
     return at
 
 
+def ok(at: AppTest) -> AppTest:
+    """``at`` after checking its page shows no traceback."""
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def sections(at: AppTest) -> dict[str, int]:
+    """Each expander's label (its first words) -> how many elements it holds."""
+    return {e.label.split(":")[0]: len(e.children) for e in at.expander}
+
+
+def close_section(at: AppTest, section: str) -> AppTest:
+    """Close the section ``section`` as the browser does: its state and its URL
+    parameter, then rerun.
+
+    (AppTest has no browser to drop the parameter from the URL, and a bound
+    parameter left there would reopen the section.)
+    """
+    at.session_state[section] = False
+    if section in at.query_params:
+        del at.query_params[section]
+    return ok(at.run())
+
+
 def open_stepper(query_params: dict[str, str] | None = None) -> AppTest:
     """A fresh session on the EM stepper (:func:`open_lesson`)."""
     return open_lesson(STEPPER, query_params, timeout=60)

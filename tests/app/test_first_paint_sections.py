@@ -10,7 +10,14 @@ questions that need them) they show their charts as before.
 
 from __future__ import annotations
 
-from apptest_helpers import chart_keys, figure_by_key, open_lesson
+from apptest_helpers import (
+    chart_keys,
+    close_section,
+    figure_by_key,
+    ok,
+    open_lesson,
+    sections,
+)
 from streamlit.testing.v1 import AppTest
 
 from gmm_app.choosing_k.panels import NUMBERS_SECTION, RAZOR_SECTION
@@ -24,28 +31,6 @@ from gmm_app.shapes.singular import SECTION as DEMO_SECTION
 EXPLORER = "pages/1_Fog_explorer.py"
 SHAPES = "pages/3_Covariance_shapes.py"
 CHOOSING_K = "pages/4_Choosing_K.py"
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def sections(at: AppTest) -> dict[str, int]:
-    """Each expander's label (its first words) -> how many elements it holds."""
-    return {e.label.split(":")[0]: len(e.children) for e in at.expander}
-
-
-def close(at: AppTest, section: str) -> AppTest:
-    """Close ``section`` as the browser does: its state and its URL parameter.
-
-    (AppTest has no browser to drop the parameter from the URL, and a bound
-    parameter left there would reopen the section.)
-    """
-    at.session_state[section] = False
-    if section in at.query_params:
-        del at.query_params[section]
-    return ok(at.run())
 
 
 def widget_keys(at: AppTest) -> set[str]:
@@ -89,7 +74,7 @@ def test_opening_each_explorer_section_draws_its_charts() -> None:
     at.session_state[HILLS_SECTION] = True
     ok(at.run())
     assert chart_keys(at)[6:] == ["fx_recipe", "fx_hills_contour"]
-    close(at, MAP_SECTION)
+    close_section(at, MAP_SECTION)
     assert "fx_map" not in chart_keys(at)
 
 
@@ -112,7 +97,7 @@ def test_the_explorer_questions_open_the_map_they_mark() -> None:
     names = [t.get("name", "") for t in figure_by_key(ok(at), "fx_map")["data"]]
     assert any(n.startswith("points asked") for n in names)
     # Closed again, the questions say where their points are.
-    close(at, MAP_SECTION)
+    close_section(at, MAP_SECTION)
     assert "fx_map" not in chart_keys(at)
     assert any("open it above" in c.value for c in at.caption)
 
@@ -174,7 +159,7 @@ def test_the_shapes_questions_open_what_they_ask_about() -> None:
     assert {"cs_panel_tied", "cs_broken_map"} <= set(chart_keys(at))
     assert at.session_state[SANDBOX_SECTION] is False
     # Closed again, the questions say where to look.
-    close(at, ALL_TYPES)
+    close_section(at, ALL_TYPES)
     assert "cs_panel_tied" not in chart_keys(at)
     assert any("Compare all four shapes" in c.value for c in at.caption)
 
@@ -198,7 +183,7 @@ def test_opening_the_numbers_shows_every_fit() -> None:
     (table,) = at.dataframe
     assert sorted(set(table.value["covariance type"])) == ["diag", "full"]
     assert sections(at)["Open the table"] > 0
-    close(at, NUMBERS_SECTION)
+    close_section(at, NUMBERS_SECTION)
     assert not at.dataframe
 
 
@@ -210,7 +195,7 @@ def test_the_k_questions_open_the_numbers_they_ask_about() -> None:
     at.button(key="check_ck_reveal").click().run()
     (table,) = ok(at).dataframe
     assert "ln L" in table.value  # question 2 asks for the highest ln L
-    close(at, NUMBERS_SECTION)  # the student may close it again
+    close_section(at, NUMBERS_SECTION)  # the student may close it again
     assert not at.dataframe
 
 
@@ -219,6 +204,6 @@ def test_opening_the_razor_draws_it_with_its_type_picker() -> None:
     assert chart_keys(at) == ["ck_chart", "ck_fit", "ck_razor"]
     at.radio(key="ck_razor_type").set_value("diag").run()
     ok(at)
-    close(at, RAZOR_SECTION)
+    close_section(at, RAZOR_SECTION)
     assert chart_keys(at) == ["ck_chart", "ck_fit"]
     assert at.query_params["ck_razor_type"] == "diag"  # kept while closed

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from apptest_helpers import ROOT, decoded, figure_by_key
+from apptest_helpers import ROOT, decoded, figure_by_key, ok
 from sklearn.mixture import GaussianMixture
 from streamlit.testing.v1 import AppTest
 
@@ -32,11 +32,6 @@ def open_page(page: str, dataset: str) -> AppTest:
     at.switch_page(page).run()
     at.selectbox(key="dataset").set_value(dataset).run()
     return ok(at)
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def feedback(at: AppTest) -> tuple[list[str], list[str]]:

@@ -11,19 +11,13 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from apptest_helpers import open_lesson, plotly_figures, upload_csv
+from apptest_helpers import ok, open_lesson, plotly_figures, upload_csv
 from sklearn.datasets import load_wine
 from streamlit.testing.v1 import AppTest
 
 EXPLORER = "pages/1_Fog_explorer.py"
 SHAPES = "pages/3_Covariance_shapes.py"
 CHOOSING_K = "pages/4_Choosing_K.py"
-
-
-def ok(at: AppTest) -> AppTest:
-    """No traceback (Covariance shapes shows red boxes by design: compared below)."""
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def link(at: AppTest, *sections: str) -> dict[str, str]:

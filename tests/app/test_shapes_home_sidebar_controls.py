@@ -25,6 +25,7 @@ from apptest_helpers import (
     decoded,
     figure_by_key,
     latex_lines,
+    ok,
     upload_csv,
 )
 from sklearn.cluster import KMeans
@@ -38,11 +39,6 @@ SHAPES = "pages/3_Covariance_shapes.py"
 EXPLORER = "pages/1_Fog_explorer.py"
 SAMPLES = ROOT / "samples"
 CUSTOMERS = (SAMPLES / "customers.csv").read_bytes()
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def open_page(page: str | None = None, **query: str) -> AppTest:

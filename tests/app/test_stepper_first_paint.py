@@ -12,30 +12,20 @@ collapse lab link opens the lab.
 
 from __future__ import annotations
 
-from apptest_helpers import chart_keys, click, click_live_chart, open_stepper
+from apptest_helpers import (
+    chart_keys,
+    click,
+    click_live_chart,
+    close_section,
+    ok,
+    open_stepper,
+    sections,
+)
 from streamlit.testing.v1 import AppTest
 
 from gmm_app.stepper.experiments import COLLAPSE_SECTION
 from gmm_app.stepper.panels import NUMBERS_SECTION
 from gmm_app.stepper.takeaway import CODE_SECTION
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def sections(at: AppTest) -> dict[str, int]:
-    """Each expander's label (its first words) -> how many elements it holds."""
-    return {e.label.split(":")[0]: len(e.children) for e in at.expander}
-
-
-def close(at: AppTest, section: str) -> AppTest:
-    """Close ``section`` as the browser does: its state and its URL parameter."""
-    at.session_state[section] = False
-    if section in at.query_params:
-        del at.query_params[section]
-    return ok(at.run())
 
 
 def scripts(at: AppTest) -> list[str]:
@@ -76,7 +66,7 @@ def test_opening_the_numbers_works_them_out_and_a_link_reopens_them() -> None:
     # A link with the section's parameter (the browser writes it on opening).
     again = ok(open_stepper({**dict(at.query_params), NUMBERS_SECTION: "true"}))
     assert again.latex and point_inputs(again)
-    close(again, NUMBERS_SECTION)
+    close_section(again, NUMBERS_SECTION)
     assert not again.latex and not point_inputs(again)
 
 
@@ -87,7 +77,7 @@ def test_a_click_on_the_map_opens_the_numbers_and_closing_keeps_the_point() -> N
     ok(at)
     assert at.session_state[NUMBERS_SECTION]
     assert any("about point #42:" in c.value for c in at.caption)
-    close(at, NUMBERS_SECTION)
+    close_section(at, NUMBERS_SECTION)
     click(at, "em_next", times=2)  # steps while closed
     at.session_state[NUMBERS_SECTION] = True
     ok(at.run())
@@ -101,7 +91,7 @@ def test_opening_the_script_shows_this_run_in_scikit_learn() -> None:
     ok(at.run())
     (code,) = [s for s in scripts(at) if "GaussianMixture" in s]
     assert "covariance_type='full'" in code
-    close(at, CODE_SECTION)
+    close_section(at, CODE_SECTION)
     assert not scripts(at)
     # The download stays on the first screen of the take-away, open or closed.
     assert [b.proto.label for b in at.get("download_button")] == ["Download this run"]
@@ -114,6 +104,6 @@ def test_a_collapse_lab_link_opens_the_lab() -> None:
     assert any(c.value.startswith("It puts a narrow hill A") for c in at.caption)
     assert at.query_params["em_collapse_seed"] == "0"
     # Closed again, the link still carries the lab's start.
-    close(at, COLLAPSE_SECTION)
+    close_section(at, COLLAPSE_SECTION)
     assert not [b for b in at.button if b.key == "em_collapse"]
     assert at.query_params["em_collapse_seed"] == "0"
