@@ -423,9 +423,13 @@ def finish_map(
         title=dict(
             text=f"<b>{title}</b>",
             subtitle=dict(text=subtitle, font=dict(size=13, color="#52606D")),
+            # From the chart's own left edge, not the plot's: the plot's left
+            # margin (room for the y axis) would push a long subtitle off the
+            # right of a narrow panel.
             x=0.0,
             xanchor="left",
-            xref="paper",
+            xref="container",
+            pad=dict(l=10),
             y=0.985,
             yanchor="top",
             yref="container",
