@@ -19,8 +19,9 @@ per process; Streamlit serves that folder as a version-1 component's files
 (``/component/<name>/``, under ``server.baseUrlPath`` too). Version 2 itself serves
 files only from an installed package's ``asset_dir``, and sends inline JavaScript
 inside every element's message, so what it is given inline is only a few lines
-that import ``live_chart.js`` from that folder, once per tab; that module adds
-plotly.js to the page as one ``<script>``, once.
+that import ``live_chart.js`` from that folder, once per tab; that module imports
+Streamlit's own plotly.js (``streamlit_plotly_module``: cached by the browser from
+one visit to the next), or adds the shipped one to the page as one ``<script>``.
 """
 
 from __future__ import annotations
@@ -175,7 +176,12 @@ def _look_layout() -> dict:
 # The inline part of the component: sent with every live chart's element, so it only
 # imports the real frontend (live_chart.js, served beside plotly.js), once per tab:
 # Streamlit evaluates this module once, and every chart's mount waits on `ready`.
-_LOADER = """const ready = import(new URL("%s", document.baseURI).href);
+# Streamlit's plotly.js module, when there is one, is asked for at the same time,
+# not once live_chart.js has arrived (live_chart.js imports the same address, so
+# the browser fetches and runs it once).
+_LOADER = """const ready = import(new URL("%(frontend)s", document.baseURI).href);
+const plotly = "%(plotly)s";
+if (plotly) import(new URL(plotly, document.baseURI).href).catch(() => null);
 export default function (component) {
   return ready.then((chart) => chart.mount(component));
 }
@@ -204,7 +210,40 @@ def _assets() -> str:
     # frontend knows which plotly.js it ships (it may use Streamlit's own instead).
     version = f"{zlib.crc32(script):08x}-{plotly.__version__}"
     query = f"v={version}&plotly={get_plotlyjs_version()}"
+    streamlit_plotly = streamlit_plotly_module()
+    if streamlit_plotly is not None:
+        query += f"&streamlit={streamlit_plotly}"
     return f"{base.rstrip('/')}/{FRONTEND.name}?{query}"
+
+
+@functools.cache
+def streamlit_plotly_module() -> str | None:
+    """Streamlit's own plotly.js module, as a page-relative URL, if it can be found.
+
+    The installed Streamlit's frontend imports plotly.js, for ``st.plotly_chart``,
+    as one of its static files (``static/js/PlotlyChart.<hash>.js``), which puts
+    its Plotly in the page as ``window.Plotly``. Streamlit serves its static
+    files with a long cache lifetime (the hash is in the name), so a browser
+    keeps it, compiled, from one visit to the next; a component's files come
+    with no lifetime, and the plotly.min.js served beside ``live_chart.js`` was
+    fetched and compiled again on every visit. The frontend imports this module
+    instead, and falls back to the shipped plotly.js if it fails or its Plotly
+    is of another major version.
+
+    Returns
+    -------
+    str or None
+        ``static/js/<file>``, relative to the page as Streamlit's ``index.html``
+        loads its own files; None if there is not exactly one such file that
+        sets ``window.Plotly`` (another Streamlit's layout).
+    """
+    folder = Path(st.__file__).parent / "static" / "static" / "js"
+    found = [
+        path
+        for path in folder.glob("PlotlyChart.*.js")
+        if b"window.Plotly=" in path.read_bytes()
+    ]
+    return f"static/js/{found[0].name}" if len(found) == 1 else None
 
 
 @functools.cache
@@ -215,7 +254,7 @@ def _component() -> Any:
         # The chart's element, there before the JavaScript has run (tests and
         # benches find every live chart on a page by it).
         html='<div class="fogmap-live-chart"></div>',
-        js=_LOADER % _assets(),
+        js=_LOADER % {"frontend": _assets(), "plotly": streamlit_plotly_module() or ""},
         # Plotly adds its own style rules to the page's <head>: a shadow root would
         # keep them from the chart (its toolbar, its hover labels).
         isolate_styles=False,

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from playwright.sync_api import Page, expect
+from plotly.offline import get_plotlyjs_version
 from streamlit_page import (
     HOME_HEADING,
     STEPPER,
@@ -345,3 +346,27 @@ def test_live_charts_look_like_streamlits_own(page: Page, app_url: str) -> None:
     streamlits = plotly_chart(page, "em_gallery").first.evaluate(read)
     ours = plotly_chart(page, "em_loglik").evaluate(read)
     assert ours == streamlits
+
+
+def test_live_charts_use_streamlits_own_cached_plotly(page: Page, app_url: str) -> None:
+    """The live charts draw with the plotly.js Streamlit ships for st.plotly_chart,
+    one of its static files: a student's second visit takes it from the browser's
+    cache instead of fetching 4.7 MB again, and a tab runs one plotly.js, not two."""
+    read = """() => ({
+        version: window.Plotly && window.Plotly.version,
+        files: performance.getEntriesByType('resource')
+            .filter((e) => /plotly/i.test(e.name.split('?')[0]))
+            .map((e) => [e.name.split('?')[0].split('/').pop(), e.transferSize]),
+    })"""
+    shipped_major = get_plotlyjs_version().split(".")[0]
+    for visit in range(2):
+        tab = page if visit == 0 else page.context.new_page()
+        open_page(tab, f"{app_url}{STEPPER}")
+        expect(plotly_chart(tab, "em_map")).to_have_count(1)
+        seen = tab.evaluate(read)
+        names = [name for name, _ in seen["files"]]
+        assert "plotly.min.js" not in names, seen
+        assert any(re.fullmatch(r"PlotlyChart\.[\w-]+\.js", n) for n in names), seen
+        assert str(seen["version"]).split(".")[0] == shipped_major, seen
+        if visit == 1:  # from the cache: nothing came over the network
+            assert all(size == 0 for _, size in seen["files"]), seen

@@ -11,8 +11,10 @@
 //
 // plotly.js (4.7 MB) is not sent with the component: it is a file beside this one,
 // served by Streamlit from the same folder, and added to the page as one <script>
-// by the first chart; every other chart, now or after a page switch, awaits it
-// (or Streamlit's own, when one of its charts already brought it: plotlyReady).
+// by the first chart; every other chart, now or after a page switch, awaits it.
+// Streamlit's own plotly.js (a static file of the installed Streamlit, cached by
+// the browser) is used instead whenever it is of the same major version:
+// plotlyReady.
 
 // Beside this file, with the same versions in its address (live_chart.py).
 const PLOTLY_URL = new URL(`plotly.min.js${new URL(import.meta.url).search}`, import.meta.url).href;
@@ -62,37 +64,61 @@ const SHIPPED = new URL(import.meta.url).searchParams.get("plotly") || "";
 const major = (version) => String(version || "").split(".")[0];
 let plotly = null;
 
-function plotlyReady() {
-  // One plotly.js per tab. Streamlit's own charts (st.plotly_chart, on Home and
-  // other pages) put theirs in the page as window.Plotly: a student who came from
-  // one of those pages has it already, and if it is of the same major version as
-  // the one shipped here it is used rather than run a second 4.7 MB. Otherwise
-  // the shipped one is added as one <script>: the browser parses it off the main
-  // thread where it can, and caches it like any other script of the page.
-  if (!plotly) {
-    const there = window.Plotly;
-    if (there && there.react && major(there.version) === major(SHIPPED)) {
-      plotly = Promise.resolve(there);
-      return plotly;
-    }
-    plotly = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = PLOTLY_URL;
-      script.async = true;
-      script.dataset.fogmap = "plotly";
-      script.addEventListener("load", () => {
-        // Read at once: Streamlit's own plotly.js, loaded later for one of its
-        // charts, may take the name window.Plotly; each chart keeps the one it
-        // was drawn with.
-        if (window.Plotly) resolve(window.Plotly);
-        else reject(new Error("plotly.js loaded but defined no Plotly"));
-      });
-      script.addEventListener("error", () => {
-        script.remove();
-        reject(new Error(`plotly.js could not be loaded from ${PLOTLY_URL}`));
-      });
-      document.head.appendChild(script);
+// Streamlit's own plotly.js, as one of its static files (live_chart.py finds its
+// name in the installed Streamlit: "streamlit" in this module's address): the very
+// module Streamlit imports for st.plotly_chart, which puts its Plotly in the page
+// as window.Plotly. Streamlit serves its static files with a long cache lifetime,
+// so on a second visit the browser has it, already compiled; a component's files
+// come with no lifetime, and the shipped plotly.min.js was fetched and compiled
+// again on every visit (~0.25 s of a warm page load). Importing it also means one
+// plotly.js per tab, shared with Streamlit's own charts.
+const STREAMLIT_PLOTLY = new URL(import.meta.url).searchParams.get("streamlit") || "";
+
+function sameMajor(candidate) {
+  return candidate && candidate.react && major(candidate.version) === major(SHIPPED)
+    ? candidate
+    : null;
+}
+
+function shippedPlotly() {
+  // The plotly.js shipped beside this file, added as one <script>: the browser
+  // parses it off the main thread where it can.
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = PLOTLY_URL;
+    script.async = true;
+    script.dataset.fogmap = "plotly";
+    script.addEventListener("load", () => {
+      // Read at once: Streamlit's own plotly.js, loaded later for one of its
+      // charts, may take the name window.Plotly; each chart keeps the one it
+      // was drawn with.
+      if (window.Plotly) resolve(window.Plotly);
+      else reject(new Error("plotly.js loaded but defined no Plotly"));
     });
+    script.addEventListener("error", () => {
+      script.remove();
+      reject(new Error(`plotly.js could not be loaded from ${PLOTLY_URL}`));
+    });
+    document.head.appendChild(script);
+  });
+}
+
+function streamlitPlotly() {
+  // Streamlit's module, if it is named and gives a Plotly of the same major
+  // version as the shipped one; otherwise (a Streamlit whose files changed) the
+  // shipped plotly.js.
+  if (!STREAMLIT_PLOTLY) return shippedPlotly();
+  return import(new URL(STREAMLIT_PLOTLY, document.baseURI).href)
+    .then(() => sameMajor(window.Plotly) || shippedPlotly())
+    .catch(() => shippedPlotly());
+}
+
+function plotlyReady() {
+  // One plotly.js per tab: the one already in the page (window.Plotly, from one
+  // of Streamlit's charts), else Streamlit's module, else the shipped one.
+  if (!plotly) {
+    const there = sameMajor(window.Plotly);
+    plotly = there ? Promise.resolve(there) : streamlitPlotly();
     plotly.catch(() => {
       plotly = null; // the next figure tries again
     });
