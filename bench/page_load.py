@@ -43,8 +43,18 @@ Every page's time is also printed as a ratio to the floor's, cold and warm, for
 alternating with ``--app-dir`` (default: this checkout) page by page, so both see
 the same machine load.
 
-Run: ``.venv/bin/python bench/page_load.py [--runs 3] [--pages Home EM_stepper]
-[--before DIR] [--app-dir DIR]``. ``--pages floor`` measures only the floor.
+**Warm, paired with the floor.** The ratios above divide two medians taken a
+minute or more apart, and this shared machine's speed drifts within a minute (the
+same unchanged page has read 0.99x in one run and 1.37x in the next). With
+``--paired N`` the script also serves the floor and every page at once, warms
+each in its own browser context (two visits), then visits them N rounds in turn
+(the order rotating each round), so each page's warm visit has a floor visit
+seconds from it; it prints the median of the N per-round ratios, with their
+lowest and highest. ``--runs 0 --paired N`` measures only that.
+
+Run: ``.venv/bin/python bench/page_load.py [--runs 3] [--paired 8]
+[--pages Home EM_stepper] [--before DIR] [--app-dir DIR]``. ``--pages floor``
+measures only the floor.
 """
 
 from __future__ import annotations
@@ -290,6 +300,83 @@ def measure_page(
     return row
 
 
+def paired_warm(
+    browser: Browser,
+    targets: list[tuple[str, str, Path]],
+    rounds: int,
+) -> dict[str, list[tuple[float, float]]]:
+    """Warm visits, every target in turn, ``rounds`` times: the floor's and each
+    page's (chart + idle, first chart) per round, all servers up at once.
+
+    ``targets`` are (label, URL path, app folder) with the floor's first. Each
+    folder gets one server; each target its own browser context, visited twice
+    before the rounds (its HTTP cache and the server's caches filled).
+    """
+    visits: dict[str, list[tuple[float, float]]] = {
+        label: [] for label, _, _ in targets
+    }
+    with contextlib.ExitStack() as stack:
+        bases: dict[Path, str] = {}
+        for _, _, app_dir in targets:
+            if app_dir not in bases:
+                bases[app_dir] = stack.enter_context(app_server(app_dir))
+        urls = {label: f"{bases[d]}/{path}" for label, path, d in targets}
+        contexts = {
+            label: browser.new_context(viewport={"width": 1440, "height": 1000})
+            for label in urls
+        }
+
+        def one(label: str) -> Visit:
+            page = contexts[label].new_page()
+            try:
+                return visit(page, urls[label])
+            finally:
+                page.close()
+
+        for label in urls:
+            one(label)
+            one(label)
+        labels = list(urls)
+        for r in range(rounds):
+            for label in labels[r % len(labels) :] + labels[: r % len(labels)]:
+                v = one(label)
+                visits[label].append((v.idle, v.first_chart))
+            print(
+                f"paired round {r + 1}: "
+                + ", ".join(f"{label} {visits[label][-1][0]:.0f}" for label in labels)
+                + " ms",
+                file=sys.stderr,
+                flush=True,
+            )
+        for context in contexts.values():
+            context.close()
+    return visits
+
+
+def print_paired(visits: dict[str, list[tuple[float, float]]]) -> None:
+    """The per-round ratios to the floor: median (lowest-highest)."""
+    floor = visits[FLOOR]
+    rounds = len(floor)
+    print(
+        f"\n# Warm, paired with the floor ({rounds} rounds, every page and the "
+        "floor visited in turn; the median of the per-round ratios, lowest-highest)\n"
+    )
+    print("| page | warm: chart + idle | warm: first chart |")
+    print("| --- | ---: | ---: |")
+    for label, pairs in visits.items():
+        if label == FLOOR:
+            continue
+        cells = []
+        for i in (0, 1):
+            ratios = sorted(
+                mine[i] / base[i] for mine, base in zip(pairs, floor, strict=True)
+            )
+            cells.append(
+                f"{statistics.median(ratios):.2f}x ({ratios[0]:.2f}-{ratios[-1]:.2f})"
+            )
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+
 def kib(n: float) -> str:
     return f"{n / 1024:,.0f}"
 
@@ -303,6 +390,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="fresh servers per page")
     parser.add_argument("--warm", type=int, default=2, help="warm visits per run")
+    parser.add_argument(
+        "--paired",
+        type=int,
+        default=0,
+        help="also N rounds of warm visits paired with the floor's (all served at "
+        "once); --runs 0 for only these",
+    )
     parser.add_argument(
         "--pages",
         nargs="+",
@@ -359,12 +453,29 @@ def main() -> None:
                     file=sys.stderr,
                     flush=True,
                 )
+        paired = (
+            paired_warm(
+                browser,
+                [(label, path, d or floor_dir) for label, path, d in targets],
+                args.paired,
+            )
+            if args.paired > 0
+            else None
+        )
         browser.close()
+    if args.runs > 0:
+        print_runs(rows, args.runs)
+    if paired is not None:
+        print_paired(paired)
+
+
+def print_runs(rows: dict[str, Row], runs: int) -> None:
+    """The tables of the fresh-server runs: medians, then ratios to the floor."""
 
     def med(visits: list[Visit], attr: str) -> float:
         return statistics.median(getattr(v, attr) for v in visits)
 
-    print(f"# Page load in Chromium (median of {args.runs} runs; ms)\n")
+    print(f"# Page load in Chromium (median of {runs} runs; ms)\n")
     print(
         "| page | cold: script done | cold: first chart | cold: chart + idle "
         "| warm: script done | warm: first chart | warm: chart + idle | charts "
