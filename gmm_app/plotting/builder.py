@@ -368,7 +368,8 @@ def _scaled_axis(axis: dict, factor: float) -> dict:
 
 
 def scaled_layout(layout: dict, factor: float) -> dict:
-    """``layout`` with every font, line width and arrow ``factor`` times larger.
+    """``layout`` with every font, line width, arrow and its height ``factor`` times
+    larger.
 
     For a room: presenter mode draws every chart 1.4x (fonts, lines, markers),
     so the back row reads it. Sizes the layout leaves to Plotly's defaults are
@@ -395,6 +396,16 @@ def scaled_layout(layout: dict, factor: float) -> dict:
         for side in ("l", "r", "t", "b"):
             _times(margin, side, factor, None)
         layout["margin"] = margin
+    # A chart given a height grows with its margins and words, as the page's text
+    # does (rem): otherwise the larger margins leave a smaller plot, and an axis
+    # title longer than the plot is tall runs off it. A diagram with no axes
+    # (meta "keep_height": the surveyor's loop) keeps its height, and the first
+    # screen its room.
+    height = layout.get("height")
+    meta = layout.get("meta")
+    keep = isinstance(meta, dict) and meta.get("keep_height") is True
+    if isinstance(height, int | float) and not isinstance(height, bool) and not keep:
+        layout["height"] = round(height * factor)
     if isinstance(layout.get("meta"), dict):  # words fitted to a width need more
         layout["meta"] = dict(layout["meta"])
         _times(layout["meta"], "fit_width", factor, None)

@@ -123,5 +123,7 @@ def surveyor_loop(active: str | None = None, height: int = 230) -> go.Figure:
         height=height,
         showlegend=False,
         margin=dict(l=0, r=0, t=0, b=0),
-        meta={"fit_width": fit_width()},
+        # keep_height: presenter mode enlarges its words, not its height
+        # (plotting.builder.scaled_layout).
+        meta={"fit_width": fit_width(), "keep_height": True},
     )

@@ -128,11 +128,12 @@ def _log_likelihood_parts(
             hovertemplate="iteration %{x}: %{y:.5f}<extra>you are here</extra>",
         )
     )
+    # Two short lines: one long line ran over the y axis on a narrow chart.
     ending = {
-        "converged": f"stopped: a step gained less than tol = {tol:g}",
-        "max_iter": "stopped: maximum iterations reached",
+        "converged": f"stopped: a step gained<br>less than tol = {tol:g}",
+        "max_iter": "stopped: maximum<br>iterations reached",
         "collapsed": "stopped: a hill collapsed",
-    }.get(stop_reason or "", f"EM stops when a step gains less than tol = {tol:g}")
+    }.get(stop_reason or "", f"EM stops when a step<br>gains less than tol = {tol:g}")
     low, high = float(log_likelihoods.min()), float(log_likelihoods.max())
     pad = 0.08 * (high - low) if high > low else 1.0
     fig.update_xaxes(title="iteration", range=[-0.3, max(last, 1) + 0.3])

@@ -427,7 +427,7 @@ def test_changing_a_setting_starts_again_from_the_guess(
         assert not np.allclose(guess.means, old[0].params.means)
     elif key == "em_tol":
         notes_on_chart = figure_by_key(at, "em_loglik")["layout"]["annotations"]
-        assert [a["text"] for a in notes_on_chart] == [
+        assert [a["text"].replace("<br>", " ") for a in notes_on_chart] == [
             "EM stops when a step gains less than tol = 0.01"
         ]
     else:

@@ -98,6 +98,16 @@ def test_a_scaled_figure_is_valid_and_leaves_the_original_alone() -> None:
     assert scaled_figure(spec, 1.0)["layout"] == spec["layout"]
 
 
+def test_a_scaled_chart_grows_with_its_words_but_the_loop_keeps_its_height() -> None:
+    # Taller by as much as its margins, so the plot inside is not squeezed; the
+    # loop, a diagram near the top of the stepper, keeps the first screen's room.
+    X = load_preset("blobs", 200, 0).X
+    spec = fog_map(X, initialize(X, 3, seed=0), None, ["x", "y"], height=520)
+    assert scaled_figure(spec.to_plotly_json(), 1.4)["layout"]["height"] == 728
+    loop = surveyor_loop("e", height=150).to_plotly_json()
+    assert scaled_figure(loop, 1.4)["layout"]["height"] == 150
+
+
 def test_the_loop_says_how_wide_its_words_need() -> None:
     # The live chart shrinks the loop's words on a chart narrower than this.
     longest = max(len(line) for *_, sub in LOOP_STAGES for line in sub.split("\n"))

@@ -368,7 +368,7 @@ def test_tol_stops_em_where_the_gain_first_falls_below_it(
     curve = trace_named(chart, "log-likelihood per point")
     assert decoded(curve["x"]) == list(range(stop + 1))
     np.testing.assert_allclose(decoded(curve["y"]), free[: stop + 1], rtol=1e-9)
-    notes = [a["text"] for a in chart["layout"]["annotations"]]
+    notes = [a["text"].replace("<br>", " ") for a in chart["layout"]["annotations"]]
     assert notes == [f"stopped: a step gained less than tol = {tol:g}"]
 
 
