@@ -51,6 +51,14 @@ FIRST_CHARTS = ("em_map", "em_curves")
 # formula renderer (KaTeX, a 259 KB script and about half a second of a first
 # visit's main thread). A click on a point of the map opens it.
 NUMBERS_SECTION = "em_show_numbers"
+# On a phone the worked-out lines (about 470 px wide at KaTeX's size) shrink to fit
+# the section (a 390 px screen leaves it ~325 px); what is still wider scrolls
+# sideways in its own box (Streamlit's overflow), never the page.
+_NARROW_MATH_CSS = """<style>
+@media (max-width: 640px) {
+  .st-key-em_show_numbers .katex-display > .katex { font-size: 0.82em; }
+}
+</style>"""
 NUMBERS_LABEL = (
     "Open the numbers: the E-step for one point and the M-step for one hill, "
     "with this half-step's values"
@@ -400,6 +408,7 @@ def numbers_section(
     box = state.section(NUMBERS_LABEL, NUMBERS_SECTION)
     with box:
         if box.open:
+            st.html(_NARROW_MATH_CSS)
             equations(data, view, trace, settings, clicked)
             return
     _keep_choices()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from streamlit_page import (
     click_button,
     live_chart,
@@ -74,6 +74,17 @@ def test_every_page_fits_a_phone(app_url: str, fresh: object, tmp_path: Path) ->
             _loop_words_fit_their_boxes(page)
 
 
+def test_the_worked_out_e_step_fits_a_phone(app_url: str, fresh: object) -> None:
+    page = fresh(viewport=PHONE)  # type: ignore[operator]
+    open_page(page, f"{app_url}/EM_stepper?em_step=3&em_show_numbers=true")
+    lines = page.locator(".st-key-em_show_numbers .katex-display")
+    expect(lines.first).to_be_visible()
+    sizes = lines.evaluate_all(
+        "(all) => all.map((e) => [e.scrollWidth, e.clientWidth])"
+    )
+    assert sizes and all(wide <= shown + 2 for wide, shown in sizes), sizes
+
+
 def _loop_words_fit_their_boxes(page: Page) -> None:
     """Every word of the surveyor's loop inside its box (the loop is on screen)."""
     overflow = live_chart(page, "em_loop").evaluate(
@@ -127,6 +138,23 @@ def test_presenter_mode_is_large_and_keeps_the_controls_on_screen(
         "(chart) => parseFloat(chart.querySelector('.xtick text').style.fontSize)"
     )
     assert tick >= 1.4 * 12 - 0.01
+    # ...and the charts with them: the log-likelihood's axis title no taller than
+    # its plot, its note clear of the axis' numbers.
+    inside = live_chart(page, "em_loglik").evaluate(
+        """(chart) => {
+        const box = (el) => el.getBoundingClientRect();
+        const plot = box(chart.querySelector('.nsewdrag'));
+        const title = box(chart.querySelector('.ytitle'));
+        const note = box(chart.querySelector('.annotation'));
+        const ticks = Math.max(...Array.from(chart.querySelectorAll('.ytick text'))
+            .map((t) => box(t).right));
+        return {
+            title_fits: title.top >= plot.top - 1 && title.bottom <= plot.bottom + 1,
+            note_clear: note.left >= ticks,
+        };
+    }"""
+    )
+    assert inside == {"title_fits": True, "note_clear": True}, inside
 
 
 def _hill_tops_seen(page: Page) -> list[list[float]]:
