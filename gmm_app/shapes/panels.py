@@ -202,18 +202,26 @@ def settings_row(data: Dataset) -> tuple[Settings, Dataset, Projection | None]:
     ratio = spread_ratio(data.X)
     if not data.is_standardised and ratio > _UNEVEN_SPREADS:
         spreads = feature_spreads(data.X)
-        wide, narrow = int(spreads.argmax()), int(spreads.argmin())
-        where_else = " (or the button above)" if ratio >= SCALE_WARNING else ""
-        st.info(
-            f"Your features' spreads differ **{ratio:.0f}-fold** "
-            f"(*{md_escape(data.feature_names[wide])}* against "
-            f"*{md_escape(data.feature_names[narrow])}*). A spherical hill is "
-            "round in these units, so it must be as wide as the widest feature in "
-            "every direction. Switch on **Standardise the columns** in the "
-            f"sidebar{where_else} to compare the types on equal footing (every "
-            "page follows).",
-            icon=":material/straighten:",
+        wide = md_escape(data.feature_names[int(spreads.argmax())])
+        narrow = md_escape(data.feature_names[int(spreads.argmin())])
+        lesson = (
+            "A spherical hill is round in these units, so it must be as wide as "
+            f"*{wide}* in every direction."
         )
+        if ratio >= SCALE_WARNING:  # the note above gave the gap and the button
+            st.info(
+                f"{lesson} Standardise the columns (the button above, or the "
+                "sidebar's switch) to compare the four types on equal footing.",
+                icon=":material/straighten:",
+            )
+        else:
+            st.info(
+                f"Your features' spreads differ **{ratio:.0f}-fold** (*{wide}* "
+                f"against *{narrow}*). {lesson} Switch on **Standardise the "
+                "columns** in the sidebar to compare the four types on equal "
+                "footing (every page follows).",
+                icon=":material/straighten:",
+            )
     return settings, data, projection
 
 

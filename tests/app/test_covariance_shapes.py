@@ -203,12 +203,18 @@ def test_standardising_refits_on_rescaled_features() -> None:
     """One switch: the sidebar's, which the info box points at (no page toggle)."""
     at = open_shapes()
     at.selectbox(key="dataset").set_value("old_faithful").run()
-    (info,) = [i.value for i in at.info if "spreads differ" in i.value]
-    assert "**Standardise the columns** in the sidebar" in info
+    # 12-fold: the shared note above the view says the gap and offers the button,
+    # once; the info box adds what it means for the four shapes, without saying
+    # the gap again.
+    (note,) = [c.value for c in at.caption if "dominates every distance" in c.value]
+    assert "12× wider" in note
+    (info,) = [i.value for i in at.info if "round in these units" in i.value]
+    assert "fold" not in info and "12" not in info
+    assert "Standardise the columns (the button above, or the sidebar" in info
     assert not [t for t in at.toggle if t.key == "cs_standardise"]
     at.toggle(key="standardise").set_value(True).run()
     assert_page_is_sound(at)
-    assert not any("spreads differ" in i.value for i in at.info)
+    assert not any("round in these units" in i.value for i in at.info)
     assert_numbers_equal_sklearns(at, standardise(load_preset("old_faithful").X))
 
 
