@@ -401,13 +401,12 @@ def scaled_layout(layout: dict, factor: float) -> dict:
     # title longer than the plot is tall runs off it. A diagram with no axes
     # (meta "keep_height": the surveyor's loop) keeps its height, and the first
     # screen its room.
-    height = layout.get("height")
-    meta = layout.get("meta")
+    height, meta = layout.get("height"), layout.get("meta")
     keep = isinstance(meta, dict) and meta.get("keep_height") is True
     if isinstance(height, int | float) and not isinstance(height, bool) and not keep:
         layout["height"] = round(height * factor)
-    if isinstance(layout.get("meta"), dict):  # words fitted to a width need more
-        layout["meta"] = dict(layout["meta"])
+    if isinstance(meta, dict):  # words fitted to a width need more
+        layout["meta"] = dict(meta)
         _times(layout["meta"], "fit_width", factor, None)
     title = layout.get("title")
     if isinstance(title, str):
