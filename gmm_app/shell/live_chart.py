@@ -52,6 +52,10 @@ from gmm_app.plotting.events import as_int, customdata_rows
 from gmm_app.shell.present import chart_config, chart_scale
 
 FRONTEND = Path(__file__).parent / "frontend" / "live_chart.js"
+# Fogmap's own plotly.js (tools/plotly_bundle): the core and the trace types the
+# live charts draw, a quarter of the full one's time to evaluate. Beside
+# live_chart.js, which draws with it every figure it can.
+BUNDLE = FRONTEND.with_name("plotly-fogmap.min.js")
 # Plotly's config for every live chart: the toolbar shows while the mouse is over
 # the chart (its figures keep the toolbar's corner free of the legend, see
 # gmm_app.plotting.builder.finish_figure) and keeps its download-PNG button.
@@ -174,14 +178,14 @@ def _look_layout() -> dict:
 
 
 # The inline part of the component: sent with every live chart's element, so it only
-# imports the real frontend (live_chart.js, served beside plotly.js), once per tab:
-# Streamlit evaluates this module once, and every chart's mount waits on `ready`.
-# Streamlit's plotly.js module, when there is one, is asked for at the same time,
-# not once live_chart.js has arrived (live_chart.js imports the same address, so
-# the browser fetches and runs it once).
+# imports the real frontend (live_chart.js, served beside the plotly.js files), once
+# per tab: Streamlit evaluates this module once, and every chart's mount waits on
+# `ready`. Fogmap's plotly.js bundle is asked for at the same time, not once
+# live_chart.js has arrived (live_chart.js imports the same address, so the browser
+# fetches and runs it once). The full plotly.js is loaded only for a figure that
+# needs it.
 _LOADER = """const ready = import(new URL("%(frontend)s", document.baseURI).href);
-const plotly = "%(plotly)s";
-if (plotly) import(new URL(plotly, document.baseURI).href).catch(() => null);
+import(new URL("%(bundle)s", document.baseURI).href).catch(() => null);
 export default function (component) {
   return ready.then((chart) => chart.mount(component));
 }
@@ -202,13 +206,15 @@ def _assets() -> str:
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     script = FRONTEND.read_bytes()
     (folder / FRONTEND.name).write_bytes(script)
+    bundle = BUNDLE.read_bytes()
+    (folder / BUNDLE.name).write_bytes(bundle)
     (folder / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
     served = components.declare_component("live_chart", path=str(folder))
     base = served.url or f"component/{served.name}/"  # url: customComponentBaseUrlPath
     # The versions in the address (live_chart.js passes it on to plotly.min.js): a
     # browser never runs an older frontend or plotly.js from its cache; and the
     # frontend knows which plotly.js it ships (it may use Streamlit's own instead).
-    version = f"{zlib.crc32(script):08x}-{plotly.__version__}"
+    version = f"{zlib.crc32(script + bundle):08x}-{plotly.__version__}"
     query = f"v={version}&plotly={get_plotlyjs_version()}"
     streamlit_plotly = streamlit_plotly_module()
     if streamlit_plotly is not None:
@@ -254,7 +260,11 @@ def _component() -> Any:
         # The chart's element, there before the JavaScript has run (tests and
         # benches find every live chart on a page by it).
         html='<div class="fogmap-live-chart"></div>',
-        js=_LOADER % {"frontend": _assets(), "plotly": streamlit_plotly_module() or ""},
+        js=_LOADER
+        % {
+            "frontend": _assets(),
+            "bundle": _assets().replace(FRONTEND.name, BUNDLE.name, 1),
+        },
         # Plotly adds its own style rules to the page's <head>: a shadow root would
         # keep them from the chart (its toolbar, its hover labels).
         isolate_styles=False,
@@ -368,6 +378,8 @@ def _draw(
         "clock_ms": clock_ms if on_tick is not None else 0,
         "tag": tag,
         "after": list(after),
+        # Its trace types: Fogmap's own plotly.js draws it if it has them all.
+        "traces": sorted({trace.get("type", "scatter") for trace in spec["data"]}),
     }
     # Sent as bytes: the arguments' JSON, a newline, the figure's JSON. As a dict,
     # Streamlit would escape the figure's JSON into a JSON string and, for the

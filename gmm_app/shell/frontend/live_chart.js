@@ -9,15 +9,21 @@
 // plotly.js, the fonts) is shared by all the live charts of the tab, and each chart
 // keeps its own state in `charts`, keyed by its element.
 //
-// plotly.js (4.7 MB) is not sent with the component: it is a file beside this one,
-// served by Streamlit from the same folder, and added to the page as one <script>
-// by the first chart; every other chart, now or after a page switch, awaits it.
-// Streamlit's own plotly.js (a static file of the installed Streamlit, cached by
-// the browser) is used instead whenever it is of the same major version:
-// plotlyReady.
+// plotly.js is not sent with the component: the files are beside this one, served
+// by Streamlit from the same folder, and loaded once per tab by the first chart
+// that needs them; every other chart, now or after a page switch, awaits them.
+// A chart draws with Fogmap's own plotly.js (plotly-fogmap.min.js, built by
+// tools/plotly_bundle: the core and the few trace types the live charts draw,
+// ~0.25 s of the main thread to evaluate against ~1 s for the full one) whenever
+// its figure has only those trace types: bundleReady. Any other figure (WebGL
+// points, above a few hundred) is drawn with the full plotly.js: Streamlit's own
+// (a static file of the installed Streamlit, cached by the browser) whenever it is
+// of the same major version, else the one shipped beside this file: plotlyReady.
+// A chart keeps the plotly.js it was drawn with, unless a figure needs the full one.
 
 // Beside this file, with the same versions in its address (live_chart.py).
 const PLOTLY_URL = new URL(`plotly.min.js${new URL(import.meta.url).search}`, import.meta.url).href;
+const BUNDLE_URL = new URL(`plotly-fogmap.min.js${new URL(import.meta.url).search}`, import.meta.url).href;
 // A chart given `after` (keys of other live charts on the page: the EM stepper's
 // loop and side charts name its map) draws its first figure only once one of those
 // has drawn, so the chart a student looks at first is drawn first. It never waits
@@ -111,6 +117,35 @@ function streamlitPlotly() {
   return import(new URL(STREAMLIT_PLOTLY, document.baseURI).href)
     .then(() => sameMajor(window.Plotly) || shippedPlotly())
     .catch(() => shippedPlotly());
+}
+
+let bundle = null;
+
+function bundleReady() {
+  // Fogmap's own plotly.js, an ES module (it names no window.Plotly): its Plotly
+  // and the trace types it draws.
+  if (!bundle) {
+    bundle = import(BUNDLE_URL).then((module) => ({
+      lib: module.default,
+      traces: new Set(module.TRACES),
+    }));
+    bundle.catch(() => {
+      bundle = null; // the next figure tries again
+    });
+  }
+  return bundle;
+}
+
+function libraryFor(traces, current) {
+  // The plotly.js to draw a figure of these trace types with: Fogmap's bundle if
+  // it has them all, else the full one. A chart drawn with the full one keeps it.
+  return bundleReady()
+    .then(({ lib, traces: has }) => {
+      const fits = (traces || ["scatter"]).every((type) => has.has(type));
+      if (current && (current !== lib || fits)) return current;
+      return fits ? lib : plotlyReady();
+    })
+    .catch(() => current || plotlyReady());
 }
 
 function plotlyReady() {
@@ -263,9 +298,12 @@ class LiveChart {
     }
     // Draw in order: a newer figure waits for the one being drawn.
     this.drawing = this.drawing
-      .then(() => Promise.all([plotlyReady(), fontsReady(), this.myTurn(args.after)]))
+      .then(() => Promise.all([
+        libraryFor(args.traces, this.plotly), fontsReady(), this.myTurn(args.after),
+      ]))
       .then(([lib]) => {
-        this.plotly = this.plotly || lib; // one plotly.js for the chart's whole life
+        if (this.plotly && this.plotly !== lib) this.forget(); // now the full one
+        this.plotly = lib;
         return this.shown();
       })
       .then(() => (this.gone ? undefined : this.draw(args, false)))
@@ -562,6 +600,15 @@ class LiveChart {
       if (this.plotly) this.plotly.purge(plot);
       plot.remove();
     }
+  }
+
+  forget() {
+    // Take away what the chart's plotly.js drew, before another one draws it.
+    this.dropKept(0);
+    this.plotly.purge(this.div);
+    this.listening = false;
+    this.previousPoints = null;
+    this.lastRevision = null;
   }
 
   destroy() {
