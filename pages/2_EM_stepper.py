@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from gmm_app.shell import first_screen
 from gmm_app.shell.sidebar import STEPPER_FIT_LIMIT, page_data, render_sidebar
 from gmm_app.shell.widgets import projection_picker
 from gmm_app.stepper import controls, experiments, panels, predict_panel, takeaway
@@ -15,8 +16,10 @@ from gmm_app.stepper.settings import (
     write_url,
 )
 
+PAGE = "em_stepper"
 st.set_page_config(page_title="EM stepper · Fogmap", page_icon="🌫️", layout="wide")
 active = render_sidebar()
+whole = first_screen.whole_page(PAGE)  # else the first screen alone, this once
 
 st.title("EM stepper")
 st.caption(
@@ -67,22 +70,25 @@ if trace is not None:
             if asking is not None:  # beside the map it marks
                 predict_panel.ask(asking)
             panels.side_charts(view, settings, trace)
-        st.subheader("The hills' parameters")
-        panels.parameter_table(view, trace)
-        st.subheader("Every number, worked out")
-        # Opens on demand, and when a point of the map is clicked.
-        panels.numbers_section(data, view, trace, settings, clicked)
-        st.subheader("K-Means in lockstep: the same start on a clear day")
-        experiments.kmeans_lockstep(data, view, trace, projection)
+        # Read on each run: a step taken before the rest arrived shows it all.
+        if first_screen.whole_page(PAGE):
+            st.subheader("The hills' parameters")
+            panels.parameter_table(view, trace)
+            st.subheader("Every number, worked out")
+            # Opens on demand, and when a point of the map is clicked.
+            panels.numbers_section(data, view, trace, settings, clicked)
+            st.subheader("K-Means in lockstep: the same start on a clear day")
+            experiments.kmeans_lockstep(data, view, trace, projection)
         write_url(settings, position, start)
 
     stepper()
 else:  # the student is placing hills: the link still says how far they got
     write_url(settings, 0, start)
 
-if trace is not None:
+if whole and trace is not None:
     st.subheader("Restart gallery: several seeds side by side")
     experiments.restart_panel(data, settings, projection)
     takeaway.takeaway_panel(data, settings, trace, projection)
-# Opens on demand, and when a link sets the lab up.
-experiments.collapse_section(data, settings)
+if whole:  # opens on demand, and when a link sets the lab up
+    experiments.collapse_section(data, settings)
+first_screen.rest_follows(PAGE)

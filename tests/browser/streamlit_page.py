@@ -15,7 +15,8 @@ _SETTLED = """() => {
         && document.querySelector(
             '[data-testid="stMain"] [data-testid="stElementContainer"]') !== null
         && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0
-        && document.querySelectorAll('[data-stale="true"]').length === 0;
+        && document.querySelectorAll('[data-stale="true"]').length === 0
+        && document.querySelector('.st-key-fog_first_screen') === null;
 }"""
 # Deep links make Streamlit's frontend probe for its base path first; these 404s
 # are part of that probe, not errors of the app.
@@ -43,8 +44,9 @@ def wait_idle(page: Page, timeout: float = 30_000) -> None:
     """Wait until Streamlit has run the script and drawn every element.
 
     Streamlit's own signal (``data-test-script-state="notRunning"``) is also true
-    before the first run, so this also waits for the page's first elements and for
-    no skeleton or stale element to remain.
+    before the first run, so this also waits for the page's first elements, for no
+    skeleton or stale element to remain, and for the rest of a page that drew its
+    first screen first (``gmm_app.shell.first_screen``: its watcher is gone).
     """
     page.wait_for_selector(APP_IDLE, timeout=timeout)
     page.wait_for_function(_SETTLED, timeout=timeout)
