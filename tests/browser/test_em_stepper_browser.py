@@ -382,7 +382,8 @@ def test_a_live_chart_the_bundle_cannot_draw_gets_the_full_plotly(
             .map((e) => e.name).find((name) => name.includes('/live_chart.js?'));
         const chart = await import(url);
         const box = document.createElement('div');
-        document.querySelector('[data-testid="stMain"]').appendChild(box);
+        box.style.width = '600px';
+        document.body.appendChild(box);
         const send = (revision, type) => {
             const args = {key: 'probe', height: 200, template: null, config: {},
                 revision, glide_ms: 0, clock_ms: 0, after: [], traces: [type]};
