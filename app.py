@@ -8,9 +8,9 @@ from gmm_app.lesson_steps import step_count
 from gmm_app.plotting.fog import fog_curves, fog_map
 from gmm_app.plotting.loop import surveyor_loop
 from gmm_app.plotting.margins import drawn_once
-from gmm_app.shell import present
 from gmm_app.shell.data import fitted_mixture
 from gmm_app.shell.lesson_path import current_step, start_button
+from gmm_app.shell.live_chart import live_chart
 from gmm_app.shell.navigation import available_pages
 from gmm_app.shell.sidebar import HOME_FIT_LIMIT, page_data, render_sidebar
 from gmm_app.words import fog_sentence, hill_name, md_escape
@@ -78,7 +78,7 @@ with right:
             # Sent with the margins Plotly's automargin would grow, so the first
             # chart a student sees is drawn once, not twice (plotting.margins).
             figure = drawn_once(fog_map(data.X, params, resp, data.feature_names))
-        present.plotly_chart(figure, key="home_map")
+        live_chart(figure, key="home_map")
         doubt = int(resp.max(axis=1).argmin())
         shown = "" if data.n_features <= 2 else " (the first two features are shown)"
         rounds = result.best.iteration
@@ -93,7 +93,7 @@ with right:
         st.caption(found + fog)
 
 st.subheader("The surveyor's loop")
-present.plotly_chart(surveyor_loop(), key="home_loop", config={"staticPlot": True})
+live_chart(surveyor_loop(), key="home_loop", config={"staticPlot": True})
 steps = st.columns(4)
 steps[0].markdown(
     "**Guess.** Put K hills somewhere: at random points, or where K-Means puts "

@@ -30,6 +30,7 @@ from gmm_app.explorer.model_maps import ViewMaps
 from gmm_app.explorer.settings import EPS_RANGE, FOG_LEVELS, VALLEY_RANGE
 from gmm_app.plotting.builder import plot_text
 from gmm_app.shell import present, state
+from gmm_app.shell.live_chart import live_chart
 from gmm_app.words import fog_sentences, hill_name, hill_title, plural
 from gmm_core import Dataset, GMMParams
 from gmm_core.selection import (
@@ -260,7 +261,7 @@ def comparison_panels(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> 
     )
     first = st.columns(2, gap="medium")
     with first[0]:
-        present.plotly_chart(
+        live_chart(
             islands_panel(
                 view,
                 an.kmeans_labels,
@@ -271,7 +272,7 @@ def comparison_panels(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> 
             key="fx_kmeans",
         )
     with first[1]:
-        present.plotly_chart(
+        live_chart(
             confidence_panel(
                 view,
                 an.labels,
@@ -301,7 +302,7 @@ def comparison_panels(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> 
             return
         more = st.columns(2, gap="medium")
         with more[0]:
-            present.plotly_chart(
+            live_chart(
                 hills_panel(
                     view,
                     an.labels,
@@ -313,7 +314,7 @@ def comparison_panels(data: Dataset, an: Analysis, maps: ViewMaps, fog: Fog) -> 
                 key="fx_gmm",
             )
         with more[1]:
-            present.plotly_chart(
+            live_chart(
                 soft_panel(
                     view, fog.hill, an.labels, grid_probability=fog.grid[..., fog.hill]
                 ),

@@ -25,7 +25,8 @@ from gmm_app.shapes.model import (
 )
 from gmm_app.shapes.sandbox import SPREAD_RANGE, TILT_RANGE
 from gmm_app.shapes.singular import SCENARIOS
-from gmm_app.shell import present, state
+from gmm_app.shell import state
+from gmm_app.shell.live_chart import live_chart
 from gmm_app.shell.widgets import (
     SCALE_WARNING,
     k_input,
@@ -311,7 +312,7 @@ def _panel(
                 data.X, params, result.resp, data.feature_names, projection, height=430
             )
         )
-    present.plotly_chart(fig, key=f"cs_panel_{ctype}")
+    live_chart(fig, key=f"cs_panel_{ctype}")
     c = result.criteria
     # The count and the scores in one Markdown block, in plain text: no formula
     # renderer (KaTeX) on the first screen.

@@ -8,6 +8,7 @@ import json
 import math
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -68,14 +69,26 @@ def click_live_chart(at: AppTest, key: str, value: dict) -> AppTest:
 
 
 def _charts(at: AppTest) -> list[tuple[str, dict]]:
-    """Every Plotly chart as (key, figure JSON): ``st.plotly_chart``s, then live
-    charts (``gmm_app.shell.live_chart``).
+    """Every Plotly chart as (key, figure JSON), in the page's order, sidebar last:
+    ``st.plotly_chart``s and live charts (``gmm_app.shell.live_chart``) alike.
     """
-    charts = [
-        (el.proto.id.rsplit("-", 1)[-1], json.loads(el.proto.spec))
-        for el in at.get("plotly_chart")
-    ]
-    charts += [(key, json.loads(data["figure"])) for key, data in live_charts(at)]
+    charts = []
+
+    def walk(node: Any) -> None:
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):  # a block: its elements in order
+            for index in sorted(children):
+                walk(children[index])
+        elif node.type == "plotly_chart":
+            charts.append(
+                (node.proto.id.rsplit("-", 1)[-1], json.loads(node.proto.spec))
+            )
+        elif node.type == "bidi_component" and node.proto.component_name == LIVE_CHART:
+            figure = node.proto.bytes.decode().split("\n", 1)[1]
+            charts.append((node.proto.id.rsplit("-", 1)[-1], json.loads(figure)))
+
+    walk(at.main)
+    walk(at.sidebar)
     return charts
 
 
