@@ -10,10 +10,14 @@ from gmm_app.explorer import (
     panels,
     settings,
 )
+from gmm_app.shell import first_screen
 from gmm_app.shell.sidebar import EXPLORER_FIT_LIMIT, page_data, render_sidebar
+
+PAGE = "fog_explorer"
 
 st.set_page_config(page_title="Fog explorer · Fogmap", page_icon="🌫️", layout="wide")
 active = render_sidebar()
+whole = first_screen.whole_page(PAGE)  # else the first screen alone, this once
 
 st.title("Fog explorer")
 st.caption(
@@ -35,6 +39,8 @@ if analysis is not None:
     fog = panels.fog_controls(analysis, maps)
     panels.fog_summary(data, analysis, fog)
     panels.comparison_panels(data, analysis, maps, fog)
+
+if whole and analysis is not None:
     panels.diagnostics(data, analysis)
     panels.dbscan_section(data, fog)
 
@@ -55,10 +61,13 @@ if analysis is not None:
     st.subheader("Check yourself")
     checks_panel.checks_section(checks, analysis.n_components)
 
+if analysis is not None:
     settings.write_url(chosen, fog.level)
 
-st.subheader("When to use which")
-limits_panels.comparison_table(data, analysis, chosen)
+if whole:
+    st.subheader("When to use which")
+    limits_panels.comparison_table(data, analysis, chosen)
 
-st.subheader("Where Gaussian hills go wrong")
-limits_panels.limits_section()
+    st.subheader("Where Gaussian hills go wrong")
+    limits_panels.limits_section()
+first_screen.rest_follows(PAGE)

@@ -1,4 +1,5 @@
-"""The EM stepper sends its first screen alone on a session's first run.
+"""The EM stepper, the Fog explorer and Covariance shapes send their first screen
+alone on a session's first run.
 
 ``gmm_app.shell.first_screen``: on the page's first run in a browser's session only
 the first screen is sent (the map and what is above it), with a small watcher at
@@ -11,7 +12,7 @@ the watcher itself (tests/browser: every page they open waits for its rest).
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import ok, open_stepper
+from apptest_helpers import chart_keys, ok, open_lesson, open_stepper
 from streamlit.testing.v1 import AppTest
 
 from gmm_app.shell import first_screen
@@ -56,4 +57,33 @@ def test_a_browsers_first_run_sends_the_first_screen_then_the_rest(
     assert watchers(at) == 0
     ok(at.button(key="em_next").click().run())  # a step keeps the page whole
     assert headings(at) >= BELOW
+    assert watchers(at) == 0
+
+
+@pytest.mark.parametrize(
+    ("page", "first", "below"),
+    [
+        (
+            "pages/1_Fog_explorer.py",
+            ["fx_kmeans", "fx_confidence"],
+            {"The map behind the points", "Check yourself", "When to use which"},
+        ),
+        (
+            "pages/3_Covariance_shapes.py",
+            ["cs_panel_spherical", "cs_panel_full"],
+            {"Side by side in numbers", "What goes wrong, and how to fix it"},
+        ),
+    ],
+)
+def test_the_lessons_first_screens_come_first_too(
+    monkeypatch: pytest.MonkeyPatch, page: str, first: list[str], below: set[str]
+) -> None:
+    monkeypatch.setattr(first_screen, "_browser", lambda: True)
+    at = ok(open_lesson(page))
+    assert chart_keys(at) == first  # the first screen's charts, drawn
+    assert not below & headings(at)
+    assert watchers(at) == 1
+    ok(at.run())
+    assert headings(at) >= below
+    assert chart_keys(at) == first
     assert watchers(at) == 0
