@@ -217,8 +217,12 @@ class Payload:
         elif element.WhichOneof("type") == "component_instance":  # a live chart
             self.plotly_bytes += len(element.component_instance.json_args.encode())
             self.plotly_charts += 1
-        elif element.WhichOneof("type") == "bidi_component":  # a live chart, now
-            self.plotly_bytes += len(element.bidi_component.json.encode())
+        elif (
+            element.WhichOneof("type") == "bidi_component"  # a live chart, now
+            and element.bidi_component.component_name == "fogmap.live_chart"
+        ):  # its data: arguments and figure, as bytes (or JSON, before)
+            component = element.bidi_component
+            self.plotly_bytes += len(component.bytes) + len(component.json.encode())
             self.plotly_charts += 1
 
 
