@@ -32,17 +32,18 @@ from gmm_app.choosing_k.verdict import (
     support_words,
     verdict,
 )
-from gmm_app.plotting.events import as_int, customdata_rows
+from gmm_app.plotting.events import as_int
 from gmm_app.plotting.fog import fog_curves, fog_map
 from gmm_app.plotting.margins import drawn_once
 from gmm_app.shell import present, state
+from gmm_app.shell.live_chart import live_chart
 from gmm_app.shell.widgets import projection_picker, restore_view
 from gmm_app.words import plural, score, type_label
 from gmm_core import Dataset, responsibilities
 from gmm_core.selection import SweepFit, best_per_setting
 
 _PICK = "fog.ck_pick"  # (covariance type, K) the student chose to draw
-_LAST_CLICK = "fog.ck_last_click"  # the chart selection already acted on
+_CLICK = "fog.ck_click"  # a click on the criteria chart, not yet drawn
 _CHART = "ck_chart"
 
 
@@ -88,17 +89,19 @@ def verdict_panel(
 # The criteria chart and the fit it points at
 
 
-def _clicked(event: object) -> tuple[int, int] | None:
-    """(K, panel) of the point clicked on the criteria chart, if any.
+def _clicked(value: dict) -> None:
+    """A click on the criteria chart (a callback, before the script): remember the
+    (K, panel) of the point clicked, for :func:`current_pick` to draw that fit.
 
-    Line traces carry ``customdata`` = [K, panel index]; Plotly hands a row back
-    as a list, or as a dict keyed by column number.
+    Line traces carry ``customdata`` = [K, panel index]; the live chart hands the
+    point's whole row back.
     """
-    for row in customdata_rows(event):
-        k, panel = (as_int(v) for v in [*row, None][:2])
-        if k is not None and panel is not None:
-            return k, panel
-    return None
+    row = value.get("customdata")
+    k, panel = (
+        as_int(v) for v in [*(row if isinstance(row, list) else []), None, None][:2]
+    )
+    if k is not None and panel is not None:
+        st.session_state[_CLICK] = (k, panel)
 
 
 def _valid(sweeps: Sequence[TypeSweep], pick: object) -> bool:
@@ -119,8 +122,8 @@ def _default_pick(
 def current_pick(sweeps: Sequence[TypeSweep], *, hide: bool = False) -> tuple[str, int]:
     """The (type, K) to draw: the last clicked or chosen, else BIC's pick.
 
-    A click on the criteria chart is read from the chart's selection before the
-    chart is drawn, so the ring and the fit follow in the same run.
+    A click on the criteria chart is remembered by its callback before the
+    script runs, so the ring and the fit follow in the same run.
 
     Parameters
     ----------
@@ -134,11 +137,9 @@ def current_pick(sweeps: Sequence[TypeSweep], *, hide: bool = False) -> tuple[st
     (covariance type, K)
         Always one of the sweeps' settings.
     """
-    clicked = _clicked(st.session_state.get(_CHART))
-    if clicked != st.session_state.get(_LAST_CLICK):
-        st.session_state[_LAST_CLICK] = clicked
-        if clicked is not None and clicked[1] < len(sweeps):
-            st.session_state[_PICK] = (sweeps[clicked[1]].covariance_type, clicked[0])
+    clicked = st.session_state.pop(_CLICK, None)  # applied once
+    if clicked is not None and clicked[1] < len(sweeps):
+        st.session_state[_PICK] = (sweeps[clicked[1]].covariance_type, clicked[0])
     pick = st.session_state.get(_PICK)
     if _valid(sweeps, pick):
         return pick  # type: ignore[return-value]
@@ -179,7 +180,7 @@ def criteria_panel(
         selected=pick,
         hide_best=hide,
     )
-    present.plotly_chart(fig, key=_CHART, on_select="rerun", selection_mode="points")
+    live_chart(fig, key=_CHART, clickable=True, on_click=_clicked)
     if settings.n_init == 1:
         restarts = "one restart each, so no band"
     elif all(int(n) == settings.n_init for s in sweeps for n in s.restarts_kept):
@@ -327,7 +328,7 @@ def chosen_fit_panel(
             # Features in different units (minutes against seconds): equal scales
             # would squash the map into a line, so let each axis fit its data.
             fig.layout.yaxis.scaleanchor = None
-    present.plotly_chart(fig, key="ck_fit")
+    live_chart(fig, key="ck_fit")
     line = f"K = {k}: BIC = {score(crit.bic)} | AIC = {score(crit.aic)}"
     if settings.show_icl:
         line += f" | ICL = {score(crit.icl)}"

@@ -271,9 +271,17 @@ def _component() -> Any:
     )
 
 
-def _no_callback() -> None:
-    """Streamlit reports a trigger value (the click) only to a component given a
-    callback for it; the click is read from the component's result instead."""
+def _clicked(key: str, on_click: Callable[[dict], None] | None) -> None:
+    """The chart ``key`` was clicked: hand ``on_click`` the click's value. A
+    callback, so it runs before the rerun's script, as a button's does, and what
+    the page draws above the chart can follow the click. (Streamlit reports a
+    trigger value only to a component given a callback for it: every live chart
+    gets this one, with or without ``on_click``; the click is also read from the
+    component's result.)"""
+    state = st.session_state.get(key)
+    value = state.get("click") if isinstance(state, dict) else None
+    if on_click is not None and isinstance(value, dict):
+        on_click(value)
 
 
 def _ticked(key: str, on_tick: Callable[[str], None] | None) -> None:
@@ -354,6 +362,7 @@ def _draw(
     glide_ms: int = GLIDE_MS,
     clock_ms: int = 0,
     on_tick: Callable[[str], None] | None = None,
+    on_click: Callable[[dict], None] | None = None,
 ) -> dict | None:
     """Send ``fig`` to the chart ``key``; a new click's value, else None."""
     spec = dict(figure_spec(fig) if isinstance(fig, go.Figure) else fig)
@@ -390,7 +399,7 @@ def _draw(
     value = _component()(
         key=key,
         data=data,
-        on_click_change=_no_callback,
+        on_click_change=functools.partial(_clicked, key, on_click),
         on_tick_change=functools.partial(_ticked, key, on_tick),
     ).click
     if not isinstance(value, dict):
@@ -419,6 +428,7 @@ def live_chart(
     glide_ms: int = GLIDE_MS,
     clock_ms: int = 0,
     on_tick: Callable[[str], None] | None = None,
+    on_click: Callable[[dict], None] | None = None,
 ) -> int | None: ...
 
 
@@ -435,6 +445,7 @@ def live_chart(
     glide_ms: int = GLIDE_MS,
     clock_ms: int = 0,
     on_tick: Callable[[str], None] | None = None,
+    on_click: Callable[[dict], None] | None = None,
 ) -> ChartClick | None: ...
 
 
@@ -450,6 +461,7 @@ def live_chart(
     glide_ms: int = GLIDE_MS,
     clock_ms: int = 0,
     on_tick: Callable[[str], None] | None = None,
+    on_click: Callable[[dict], None] | None = None,
 ) -> int | ChartClick | None:
     """Draw ``fig`` in place of this key's previous figure.
 
@@ -491,6 +503,11 @@ def live_chart(
         rerun's script, which then draws the next figure); it may be called again
         with the same tag when an ask was lost, so it should step on only from
         the figure it last sent.
+    on_click : callable, optional
+        With ``clickable``: called with a click's value (a callback: before the
+        rerun's script, so what the page draws above the chart can follow the
+        click in the same run): ``{"row": ..., "customdata": [...], "click":
+        <stamp>}``, ``customdata`` being the whole row of the point clicked.
 
     Returns
     -------
@@ -510,6 +527,7 @@ def live_chart(
         glide_ms,
         clock_ms,
         on_tick,
+        on_click,
     )
     if value is None:
         return None

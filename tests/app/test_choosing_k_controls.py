@@ -20,7 +20,14 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from apptest_helpers import ROOT, chart_keys, decoded, figure_by_key, upload_csv
+from apptest_helpers import (
+    ROOT,
+    chart_keys,
+    click_live_chart,
+    decoded,
+    figure_by_key,
+    upload_csv,
+)
 from sklearn.mixture import GaussianMixture
 from streamlit.testing.v1 import AppTest
 
@@ -234,17 +241,15 @@ def assert_drawn(at: AppTest, fits: dict, ctype: str, k: int) -> None:
 def test_a_click_on_the_criteria_chart_draws_that_fit(elongated_fits) -> None:
     at = open_k("elongated", TYPES)
     assert_drawn(at, elongated_fits, "full", bic_pick(elongated_fits, "full"))
-    # As the page reads a click: the chart's selection, customdata = [K, panel].
-    at.session_state["ck_chart"] = {
-        "selection": {"points": [{"customdata": [4, 1]}], "box": [], "lasso": []}
-    }
-    run(at)
+    # As the live chart reports a click: the point's row, customdata = [K, panel].
+    run(click_live_chart(at, "ck_chart", {"row": 4, "customdata": [4, 1]}))
     assert_drawn(at, elongated_fits, "spherical", 4)
-    at.session_state["ck_chart"] = {
-        "selection": {"points": [{"customdata": [6, 0]}], "box": [], "lasso": []}
-    }
-    run(at)
+    run(click_live_chart(at, "ck_chart", {"row": 6, "customdata": [6, 0]}))
     assert_drawn(at, elongated_fits, "full", 6)
+    run(at.selectbox(key="ck_pick_k").set_value(2))
+    assert_drawn(at, elongated_fits, "full", 2)
+    run(click_live_chart(at, "ck_chart", {"row": 6, "customdata": [6, 0]}))
+    assert_drawn(at, elongated_fits, "full", 6)  # the same point again, after a pick
 
 
 def test_picking_a_type_draws_its_bic_pick(elongated_fits) -> None:

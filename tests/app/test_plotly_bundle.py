@@ -5,10 +5,10 @@ The live charts draw with ``gmm_app/shell/frontend/plotly-fogmap.min.js`` (built
 the full plotly.js's time to evaluate before the map can be drawn). A figure with a
 trace type the bundle lacks falls back to the full plotly.js, a second 4.7 MB on
 the main thread: a student would wait about a second longer for the map. So every
-live chart (the EM stepper's, Home's, the Fog explorer's panels, Covariance shapes'
-panels) must name only the bundle's trace types, at every size of data (WebGL
-points above a few hundred), and the bundle must be the plotly.js that plotly.py
-writes its figures for.
+live chart (the EM stepper's, Home's, the Fog explorer's and Covariance shapes'
+panels, Choosing K's chart and fit) must name only the bundle's trace types, at
+every size of data (WebGL points above a few hundred), and the bundle must be the
+plotly.js that plotly.py writes its figures for.
 """
 
 from __future__ import annotations
@@ -99,13 +99,19 @@ def open_home(params: dict[str, str]) -> AppTest:
             {f"cs_panel_{t}" for t in ("spherical", "diag", "tied", "full")},
         ),
         ("pages/3_Covariance_shapes.py", {"dataset": "heights"}, {"cs_panel_full"}),
+        ("pages/4_Choosing_K.py", {}, {"ck_chart", "ck_fit"}),
+        (
+            "pages/4_Choosing_K.py",
+            {"dataset": "heights", "ck_types": "spherical,full"},
+            {"ck_chart", "ck_fit"},
+        ),
     ],
 )
 def test_every_pages_live_charts_name_trace_types_the_bundle_draws(
     page: str | None, params: dict[str, str], keys: set[str]
 ) -> None:
-    """Home, the Fog explorer's panels and Covariance shapes' panels are live
-    charts too (Choosing K's criteria chart, which reports a selection, is not)."""
+    """Home, the Fog explorer's panels, Covariance shapes' panels and Choosing K's
+    criteria chart and fit are live charts too."""
     at = open_home(params) if page is None else ok(open_lesson(page, params))
     charts = live_charts(at)
     assert keys <= {key for key, _ in charts}

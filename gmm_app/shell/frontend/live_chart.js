@@ -382,6 +382,11 @@ class LiveChart {
     const row = point ? firstOf(point.customdata) : null;
     const value = {};
     if (row !== null && Number.isFinite(row)) value.row = row;
+    // The point's whole row (Choosing K's points carry [K, panel]).
+    const custom = point ? point.customdata : null;
+    if (Array.isArray(custom) || ArrayBuffer.isView(custom)) {
+      value.customdata = Array.from(custom);
+    }
     if (this.anywhere) {
       // layout.clickanywhere: Plotly gives where the click fell on the axes, on
       // a point or on empty space.
