@@ -85,7 +85,12 @@ from conftest import (  # noqa: E402  (tests/browser/conftest.py)
 )
 from playwright.sync_api import Browser, Page, WebSocket, sync_playwright  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
-from streamlit_page import LIVE_CHART, LIVE_CHART_BOXES, LIVE_REVISION  # noqa: E402
+from streamlit_page import (  # noqa: E402
+    FIRST_SCREEN,
+    LIVE_CHART,
+    LIVE_CHART_BOXES,
+    LIVE_REVISION,
+)
 
 from gmm_app.cli import (  # noqa: E402
     free_loopback_port,
@@ -115,7 +120,6 @@ IDLE_WITH_CHART = f"""() => document.querySelector(
 EXCEPTION = '[data-testid="stException"]'
 # The first screen's watcher (gmm_app.shell.first_screen) is on the page, or has
 # asked for the rest; the whole page is there once it is gone and the script idle.
-FIRST_SCREEN = ".st-key-fog_first_screen"
 REST_PENDING = f"""() => document.querySelector('{FIRST_SCREEN}') !== null
     || document.documentElement.dataset.fogmapRest !== undefined"""
 WHOLE_PAGE = f"""() => document.querySelector('{FIRST_SCREEN}') === null

@@ -40,28 +40,27 @@ if analysis is not None:
     panels.fog_summary(data, analysis, fog)
     panels.comparison_panels(data, analysis, maps, fog)
 
-if whole and analysis is not None:
-    panels.diagnostics(data, analysis)
-    panels.dbscan_section(data, fog)
+    if whole:
+        panels.diagnostics(data, analysis)
+        panels.dbscan_section(data, fog)
 
-    # Below the four small maps, every section opens on demand: closed, it is
-    # neither computed nor sent, so the first screen paints on its own.
-    st.subheader("The map behind the points")
-    checks = checks_panel.build_checks(data.X, analysis, fog, chosen.seed)
-    map_panels.map_section(
-        active, data, analysis, maps, fog, checks_panel.map_marks(checks)
-    )
+        # Below the four small maps, every section opens on demand: closed, it is
+        # neither computed nor sent, so the first screen paints on its own.
+        st.subheader("The map behind the points")
+        checks = checks_panel.build_checks(data.X, analysis, fog, chosen.seed)
+        map_panels.map_section(
+            active, data, analysis, maps, fog, checks_panel.map_marks(checks)
+        )
 
-    st.subheader("The smoothie recipe")
-    hills_panels.recipe_section(data, analysis)
+        st.subheader("The smoothie recipe")
+        hills_panels.recipe_section(data, analysis)
 
-    st.subheader("The hills")
-    hills_panels.hills_section_box(data, analysis, maps, fog)
+        st.subheader("The hills")
+        hills_panels.hills_section_box(data, analysis, maps, fog)
 
-    st.subheader("Check yourself")
-    checks_panel.checks_section(checks, analysis.n_components)
+        st.subheader("Check yourself")
+        checks_panel.checks_section(checks, analysis.n_components)
 
-if analysis is not None:
     settings.write_url(chosen, fog.level)
 
 if whole:

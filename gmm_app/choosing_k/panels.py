@@ -97,9 +97,9 @@ def _clicked(value: dict) -> None:
     point's whole row back.
     """
     row = value.get("customdata")
-    k, panel = (
-        as_int(v) for v in [*(row if isinstance(row, list) else []), None, None][:2]
-    )
+    if not isinstance(row, list) or len(row) < 2:
+        return
+    k, panel = as_int(row[0]), as_int(row[1])
     if k is not None and panel is not None:
         st.session_state[_CLICK] = (k, panel)
 

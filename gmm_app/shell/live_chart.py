@@ -193,8 +193,9 @@ export default function (component) {
 
 
 @functools.cache
-def _assets() -> str:
-    """Serve the frontend and plotly.js from a temp folder; their URL, page-relative.
+def _assets() -> tuple[str, str]:
+    """Serve the frontend and plotly.js from a temp folder; the URLs of the frontend
+    and of Fogmap's plotly.js bundle, page-relative.
 
     Declared once per process as a version-1 component that is never drawn: its
     folder is what Streamlit serves at ``component/<its name>/``. The URL is
@@ -211,15 +212,19 @@ def _assets() -> str:
     (folder / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
     served = components.declare_component("live_chart", path=str(folder))
     base = served.url or f"component/{served.name}/"  # url: customComponentBaseUrlPath
-    # The versions in the address (live_chart.js passes it on to plotly.min.js): a
-    # browser never runs an older frontend or plotly.js from its cache; and the
-    # frontend knows which plotly.js it ships (it may use Streamlit's own instead).
+    # The versions in the addresses (live_chart.js passes them on to the plotly.js
+    # files): a browser never runs an older frontend or plotly.js from its cache;
+    # and the frontend knows which plotly.js it ships (it may use Streamlit's own).
     version = f"{zlib.crc32(script + bundle):08x}-{plotly.__version__}"
     query = f"v={version}&plotly={get_plotlyjs_version()}"
     streamlit_plotly = streamlit_plotly_module()
     if streamlit_plotly is not None:
         query += f"&streamlit={streamlit_plotly}"
-    return f"{base.rstrip('/')}/{FRONTEND.name}?{query}"
+
+    def address(name: str) -> str:
+        return f"{base.rstrip('/')}/{name}?{query}"
+
+    return address(FRONTEND.name), address(BUNDLE.name)
 
 
 @functools.cache
@@ -255,16 +260,13 @@ def streamlit_plotly_module() -> str | None:
 @functools.cache
 def _component() -> Any:
     """The live chart's component (``st.components.v2``), registered once."""
+    frontend, bundle = _assets()
     return components_v2.component(
         "fogmap.live_chart",
         # The chart's element, there before the JavaScript has run (tests and
         # benches find every live chart on a page by it).
         html='<div class="fogmap-live-chart"></div>',
-        js=_LOADER
-        % {
-            "frontend": _assets(),
-            "bundle": _assets().replace(FRONTEND.name, BUNDLE.name, 1),
-        },
+        js=_LOADER % {"frontend": frontend, "bundle": bundle},
         # Plotly adds its own style rules to the page's <head>: a shadow root would
         # keep them from the chart (its toolbar, its hover labels).
         isolate_styles=False,

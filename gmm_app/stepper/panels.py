@@ -54,10 +54,10 @@ NUMBERS_SECTION = "em_show_numbers"
 # On a phone the worked-out lines (about 470 px wide at KaTeX's size) shrink to fit
 # the section (a 390 px screen leaves it ~325 px); what is still wider scrolls
 # sideways in its own box (Streamlit's overflow), never the page.
-_NARROW_MATH_CSS = """<style>
-@media (max-width: 640px) {
-  .st-key-em_show_numbers .katex-display > .katex { font-size: 0.82em; }
-}
+_NARROW_MATH_CSS = f"""<style>
+@media (max-width: 640px) {{
+  .st-key-{NUMBERS_SECTION} .katex-display > .katex {{ font-size: 0.82em; }}
+}}
 </style>"""
 NUMBERS_LABEL = (
     "Open the numbers: the E-step for one point and the M-step for one hill, "

@@ -7,8 +7,13 @@ import re
 from playwright.sync_api import Locator, Page
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from gmm_app.shell import first_screen
+
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-_SETTLED = """() => {
+# The first screen's watcher (gmm_app.shell.first_screen): on the page until the
+# rest of a page sent first screen first has been asked for and drawn.
+FIRST_SCREEN = f".st-key-{first_screen.KEY}"
+_SETTLED = f"""() => {{
     const app = document.querySelector('[data-testid="stApp"]');
     return app !== null
         && app.getAttribute('data-test-script-state') === 'notRunning'
@@ -16,8 +21,8 @@ _SETTLED = """() => {
             '[data-testid="stMain"] [data-testid="stElementContainer"]') !== null
         && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0
         && document.querySelectorAll('[data-stale="true"]').length === 0
-        && document.querySelector('.st-key-fog_first_screen') === null;
-}"""
+        && document.querySelector('{FIRST_SCREEN}') === null;
+}}"""
 # Deep links make Streamlit's frontend probe for its base path first; these 404s
 # are part of that probe, not errors of the app.
 _PROBES = ("/_stcore/health", "/_stcore/host-config")

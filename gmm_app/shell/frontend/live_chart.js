@@ -14,7 +14,7 @@
 // that needs them; every other chart, now or after a page switch, awaits them.
 // A chart draws with Fogmap's own plotly.js (plotly-fogmap.min.js, built by
 // tools/plotly_bundle: the core and the few trace types the live charts draw,
-// ~0.25 s of the main thread to evaluate against ~1 s for the full one) whenever
+// ~0.35 s of the main thread to evaluate against ~1 s for the full one) whenever
 // its figure has only those trace types: bundleReady. Any other figure (WebGL
 // points, above a few hundred) is drawn with the full plotly.js: Streamlit's own
 // (a static file of the installed Streamlit, cached by the browser) whenever it is
